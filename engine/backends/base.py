@@ -1,0 +1,119 @@
+"""The mailbox interface every backend implements: IMAP and Maildir do IO and nothing else.
+
+Mail is never deleted through this interface. ``move`` leaves a message in exactly one
+place whatever happens; the only removal is ``remove_draft``, which acts on a draft that
+introgate itself stored and the user asked to discard.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from types import TracebackType
+
+from engine.mail import MailItem, MessageRef
+
+
+class FolderRole(StrEnum):
+    DRAFTS = "drafts"
+    ARCHIVE = "archive"
+    SENT = "sent"
+    TRASH = "trash"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far a folder has been read. Maildir keeps none (its keys are stable names)."""
+
+    uidvalidity: int | None = None
+    last_uid: int | None = None
+    highest_modseq: int | None = None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Messages that may be new since ``checkpoint``, oldest first.
+
+    ``uidvalidity_changed``: the server renumbered the folder; callers match on
+    Message-ID so nothing is handled twice.
+    """
+
+    refs: Sequence[MessageRef]
+    checkpoint: Checkpoint
+    uidvalidity_changed: bool = False
+
+
+class MailboxBackend(ABC):
+    """One account's mailbox."""
+
+    def __enter__(self) -> MailboxBackend:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def connect(self) -> None:  # noqa: B027 - optional for backends without a connection
+        """Open the connection; Maildir has nothing to open."""
+
+    def close(self) -> None:  # noqa: B027
+        """Close the connection."""
+
+    @abstractmethod
+    def folder_for(self, role: FolderRole) -> str:
+        """The folder that plays ``role`` (config override, SPECIAL-USE, then the usual name)."""
+
+    @abstractmethod
+    def scan(self, folder: str, since: Checkpoint | None) -> ScanResult:
+        """List messages that may be new since the checkpoint."""
+
+    @abstractmethod
+    def fetch_headers(self, refs: Sequence[MessageRef]) -> list[MailItem]:
+        """The header blocks of ``refs`` (never sets \\Seen); missing messages are left out."""
+
+    @abstractmethod
+    def fetch_full(self, refs: Sequence[MessageRef]) -> list[MailItem]:
+        """Whole messages (never sets \\Seen); missing messages are left out."""
+
+    @abstractmethod
+    def add_label(self, ref: MessageRef, label: str) -> None:
+        """Attach a label (IMAP keyword, Gmail label, Maildir keyword letter)."""
+
+    @abstractmethod
+    def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
+        """Add system flags (``engine.mail.SEEN``, ``FLAGGED`` ...); never removes any."""
+
+    @abstractmethod
+    def move(self, ref: MessageRef, folder: str) -> None:
+        """Move one message; afterwards it is in exactly one of the two folders."""
+
+    @abstractmethod
+    def append(self, folder: str, raw: bytes, flags: Iterable[str] = ()) -> None:
+        """Store a new message (a draft, a sent copy) in ``folder``."""
+
+    @abstractmethod
+    def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
+        """Messages in ``folder`` whose Message-ID header is ``message_id``."""
+
+    @abstractmethod
+    def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
+        """Messages in ``folder`` whose ``header`` contains ``value``."""
+
+    @abstractmethod
+    def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
+        """True when any message in ``folders`` is from or to ``address``."""
+
+    @abstractmethod
+    def remove_draft(self, ref: MessageRef) -> None:
+        """Remove one introgate draft the user discarded (that message only)."""
+
+    def list_folders(self) -> list[str]:
+        """Every folder name, for checks; backends override when they can list."""
+        return []

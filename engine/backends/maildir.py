@@ -1,0 +1,334 @@
+"""Maildir++ backend: the local mailbox a demo, a test or an offlineimap/mbsync user has.
+
+Layout and flags follow Dovecot's conventions so a Dovecot serving the same folder shows
+what introgate did: subfolders are ``.Name`` directories, flags are the letters after
+``:2,`` (D F P R S T), and labels are keyword letters ``a``–``z`` whose names are in the
+folder's ``dovecot-keywords`` file. Every change is one ``rename``, so a crash leaves
+each message in exactly one place; nothing is ever unlinked.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
+from pathlib import Path
+
+from engine.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
+from engine.config import FolderSettings
+from engine.errors import BackendError
+from engine.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef
+
+INBOX = "INBOX"
+_INFO = ":2,"
+_FLAG_LETTERS = {DRAFT: "D", FLAGGED: "F", ANSWERED: "R", SEEN: "S", "\\Deleted": "T"}
+_LETTER_FLAGS = {letter: flag for flag, letter in _FLAG_LETTERS.items()}
+_KEYWORDS_FILE = "dovecot-keywords"
+_KEYWORD_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_DEFAULT_NAMES = {
+    FolderRole.DRAFTS: "Drafts",
+    FolderRole.ARCHIVE: "Archive",
+    FolderRole.SENT: "Sent",
+    FolderRole.TRASH: "Trash",
+}
+_HEADER_READ = 65536
+_counter = itertools.count()
+
+
+def split_name(filename: str) -> tuple[str, str]:
+    """A Maildir file name's unique key and its flag letters."""
+    key, sep, info = filename.partition(_INFO)
+    return key, info if sep else ""
+
+
+def flags_from_letters(letters: str) -> frozenset[str]:
+    return frozenset(_LETTER_FLAGS[c] for c in letters if c in _LETTER_FLAGS)
+
+
+class MaildirBackend(MailboxBackend):
+    """A Maildir++ tree rooted at ``root`` (``root/cur`` is INBOX)."""
+
+    def __init__(self, root: Path, folders: FolderSettings | None = None) -> None:
+        self.root = root
+        self.folders = folders or FolderSettings()
+        # folder -> {key: path}; rebuilt for a folder when a key is not where it was
+        self._index: dict[str, dict[str, Path]] = {}
+
+    # -- folders ----------------------------------------------------------------
+
+    def connect(self) -> None:
+        if not (self.root / "cur").is_dir():
+            raise BackendError(f"{self.root}: not a Maildir (no cur/ folder)")
+
+    def folder_path(self, folder: str) -> Path:
+        if folder.upper() == INBOX:
+            return self.root
+        parts = folder.replace("/", ".").split(".")
+        if any(part in ("", "..") or "\0" in part for part in parts) or folder.startswith("~"):
+            raise BackendError(f"invalid folder name {folder!r}")
+        return self.root / f".{'.'.join(parts)}"
+
+    def ensure_folder(self, folder: str) -> Path:
+        path = self.folder_path(folder)
+        for sub in ("cur", "new", "tmp"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+        if path != self.root:
+            (path / "maildirfolder").touch(exist_ok=True)
+        return path
+
+    def folder_for(self, role: FolderRole) -> str:
+        override = {
+            FolderRole.DRAFTS: self.folders.drafts,
+            FolderRole.ARCHIVE: self.folders.archive,
+            FolderRole.SENT: self.folders.sent,
+        }.get(role)
+        name = override or _DEFAULT_NAMES[role]
+        self.ensure_folder(name)
+        return name
+
+    def list_folders(self) -> list[str]:
+        names = [INBOX]
+        for child in sorted(self.root.iterdir()):
+            if child.name.startswith(".") and (child / "cur").is_dir():
+                names.append(child.name[1:])
+        return names
+
+    # -- reading ----------------------------------------------------------------
+
+    def _scan_folder(self, folder: str) -> dict[str, Path]:
+        path = self.folder_path(folder)
+        index: dict[str, Path] = {}
+        for sub in ("new", "cur"):
+            directory = path / sub
+            if not directory.is_dir():
+                continue
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.name.startswith(".") or not entry.is_file():
+                        continue
+                    key, _ = split_name(entry.name)
+                    index[key] = directory / entry.name
+        self._index[folder] = index
+        return index
+
+    def _locate(self, ref: MessageRef) -> Path | None:
+        path = self._index.get(ref.folder, {}).get(ref.key)
+        if path is not None and path.exists():
+            return path
+        return self._scan_folder(ref.folder).get(ref.key)
+
+    def _require(self, ref: MessageRef) -> Path:
+        path = self._locate(ref)
+        if path is None:
+            raise BackendError(f"message {ref.key} is no longer in {ref.folder}")
+        return path
+
+    def scan(self, folder: str, since: Checkpoint | None) -> ScanResult:
+        """Every message in the folder, oldest first; the state store says which are new."""
+        if not (self.folder_path(folder) / "cur").is_dir():
+            raise BackendError(f"{self.root}: folder {folder!r} does not exist")
+        index = self._scan_folder(folder)
+
+        def delivered(item: tuple[str, Path]) -> tuple[float, str]:
+            try:
+                return item[1].stat().st_mtime, item[0]
+            except FileNotFoundError:
+                return 0.0, item[0]
+
+        refs = [MessageRef(folder, key) for key, _ in sorted(index.items(), key=delivered)]
+        return ScanResult(refs=refs, checkpoint=Checkpoint())
+
+    def _item(self, ref: MessageRef, path: Path, *, full: bool) -> MailItem:
+        stat = path.stat()
+        with path.open("rb") as handle:
+            raw = handle.read() if full else _header_block(handle.read(_HEADER_READ))
+        _, letters = split_name(path.name)
+        return MailItem(
+            ref=ref,
+            raw=raw,
+            has_body=full,
+            flags=flags_from_letters(letters),
+            internal_date=datetime.fromtimestamp(stat.st_mtime, UTC),
+            size=stat.st_size,
+        )
+
+    def _fetch(self, refs: Sequence[MessageRef], *, full: bool) -> list[MailItem]:
+        items = []
+        for ref in refs:
+            path = self._locate(ref)
+            if path is None:
+                continue
+            try:
+                items.append(self._item(ref, path, full=full))
+            except FileNotFoundError:
+                continue  # moved away by another client between listing and reading
+        return items
+
+    def fetch_headers(self, refs: Sequence[MessageRef]) -> list[MailItem]:
+        return self._fetch(refs, full=False)
+
+    def fetch_full(self, refs: Sequence[MessageRef]) -> list[MailItem]:
+        return self._fetch(refs, full=True)
+
+    # -- changing ---------------------------------------------------------------
+
+    def keywords(self, folder: str) -> list[str]:
+        """The folder's keyword names by letter position (``dovecot-keywords``)."""
+        path = self.folder_path(folder) / _KEYWORDS_FILE
+        names = [""] * len(_KEYWORD_LETTERS)
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                number, _, name = line.partition(" ")
+                if number.isdigit() and int(number) < len(names) and name:
+                    names[int(number)] = name
+        return names
+
+    def labels_of(self, ref: MessageRef) -> set[str]:
+        """Names of the keywords on one message."""
+        _, letters = split_name(self._require(ref).name)
+        names = self.keywords(ref.folder)
+        return {
+            names[_KEYWORD_LETTERS.index(c)]
+            for c in letters
+            if c in _KEYWORD_LETTERS and names[_KEYWORD_LETTERS.index(c)]
+        }
+
+    def _keyword_letter(self, folder: str, label: str) -> str:
+        if any(c.isspace() or c in '()[]{}%*"\\' for c in label):
+            raise BackendError(f"label {label!r} is not a valid IMAP keyword")
+        names = self.keywords(folder)
+        if label in names:
+            return _KEYWORD_LETTERS[names.index(label)]
+        if "" not in names:
+            raise BackendError(f"folder {folder!r} already has 26 keywords, no room for {label!r}")
+        slot = names.index("")
+        names[slot] = label
+        content = "".join(f"{i} {name}\n" for i, name in enumerate(names) if name)
+        target = self.folder_path(folder) / _KEYWORDS_FILE
+        temporary = target.with_name(f"{_KEYWORDS_FILE}.{os.getpid()}.tmp")
+        temporary.write_text(content, encoding="utf-8")
+        temporary.replace(target)
+        return _KEYWORD_LETTERS[slot]
+
+    def _rename_with_letters(self, ref: MessageRef, add: str) -> None:
+        path = self._require(ref)
+        key, letters = split_name(path.name)
+        merged = "".join(sorted(set(letters) | set(add)))
+        if merged == letters and path.parent.name == "cur":
+            return
+        target = path.parent.parent / "cur" / f"{key}{_INFO}{merged}"
+        path.rename(target)
+        self._index.setdefault(ref.folder, {})[ref.key] = target
+
+    def add_label(self, ref: MessageRef, label: str) -> None:
+        self._rename_with_letters(ref, self._keyword_letter(ref.folder, label))
+
+    def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
+        letters = "".join(_FLAG_LETTERS[flag] for flag in flags if flag in _FLAG_LETTERS)
+        self._rename_with_letters(ref, letters)
+
+    def move(self, ref: MessageRef, folder: str) -> None:
+        if folder == ref.folder:
+            return
+        path = self._require(ref)
+        key, letters = split_name(path.name)
+        target_dir = self.ensure_folder(folder)
+        # keyword letters are per folder: carry the names over, not the letters
+        source_names = self.keywords(ref.folder)
+        moved_letters = []
+        for letter in letters:
+            if letter in _KEYWORD_LETTERS:
+                name = source_names[_KEYWORD_LETTERS.index(letter)]
+                if name:
+                    moved_letters.append(self._keyword_letter(folder, name))
+            else:
+                moved_letters.append(letter)
+        subdir = path.parent.name
+        name = (
+            f"{key}{_INFO}{''.join(sorted(set(moved_letters)))}" if subdir == "cur" else path.name
+        )
+        path.rename(target_dir / subdir / name)
+        self._index.get(ref.folder, {}).pop(ref.key, None)
+        self._index.setdefault(folder, {})[key] = target_dir / subdir / name
+
+    def append(self, folder: str, raw: bytes, flags: Iterable[str] = ()) -> None:
+        target_dir = self.ensure_folder(folder)
+        key = (
+            f"{int(time.time())}.M{time.time_ns() % 1_000_000_000}P{os.getpid()}"
+            f"Q{next(_counter)}.{socket.gethostname().replace('/', '_').replace(':', '_')}"
+        )
+        letters = "".join(sorted(_FLAG_LETTERS[f] for f in flags if f in _FLAG_LETTERS))
+        temporary = target_dir / "tmp" / key
+        with temporary.open("wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        final = target_dir / "cur" / f"{key},S={len(raw)}{_INFO}{letters}"
+        temporary.rename(final)
+        self._index.setdefault(folder, {})[split_name(final.name)[0]] = final
+
+    # -- searching --------------------------------------------------------------
+
+    def _headers_in(self, folder: str) -> Iterable[tuple[MessageRef, bytes]]:
+        if not (self.folder_path(folder) / "cur").is_dir():
+            return
+        for key, path in self._scan_folder(folder).items():
+            try:
+                with path.open("rb") as handle:
+                    yield MessageRef(folder, key), _header_block(handle.read(_HEADER_READ))
+            except FileNotFoundError:
+                continue
+
+    def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
+        """Like IMAP ``SEARCH HEADER``: a case-insensitive substring of the decoded value."""
+        parser = BytesHeaderParser(policy=policy.default)
+        wanted = value.casefold()
+        found = []
+        for ref, block in self._headers_in(folder):
+            try:
+                values = [str(v) for v in parser.parsebytes(block).get_all(header) or []]
+            except Exception:  # noqa: BLE001 - a hostile header is simply not a match
+                continue
+            if any(wanted in " ".join(v.split()).casefold() for v in values):
+                found.append(ref)
+        return found
+
+    def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
+        parser = BytesHeaderParser(policy=policy.compat32)
+        wanted = message_id.strip()
+        return [
+            ref
+            for ref, block in self._headers_in(folder)
+            if str(parser.parsebytes(block).get("Message-ID", "")).strip() == wanted
+        ]
+
+    def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
+        parser = BytesHeaderParser(policy=policy.compat32)
+        wanted = address.strip().lower()
+        for folder in folders:
+            for _, block in self._headers_in(folder):
+                headers = parser.parsebytes(block)
+                fields = [
+                    str(v) for name in ("From", "To", "Cc") for v in headers.get_all(name) or []
+                ]
+                if any(addr.lower() == wanted for _, addr in getaddresses(fields)):
+                    return True
+        return False
+
+    def remove_draft(self, ref: MessageRef) -> None:
+        """A discarded draft goes to Trash, where the user can still get it back."""
+        self.move(ref, self.folder_for(FolderRole.TRASH))
+
+
+def _header_block(data: bytes) -> bytes:
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        end = data.find(separator)
+        if end != -1:
+            return data[: end + len(separator)]
+    return data

@@ -1,0 +1,76 @@
+"""The ``introgate`` command: a thin client of the engine (load, call, render).
+
+Every domain error becomes one readable line at this boundary and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from engine import __version__
+from engine.cli.check import check_command
+from engine.cli.demo import demo_command
+from engine.cli.drafts import drafts_app
+from engine.cli.explain import explain_command
+from engine.cli.run import run_command
+from engine.cli.schema import schema_app
+from engine.errors import IntrogateError
+from engine.logs import configure_logging
+
+app = typer.Typer(
+    name="introgate",
+    help=(
+        "Recognise social-network contact requests in your mailbox, apply your rules and "
+        "draft a reply asking for an introduction.\n\n"
+        "Examples:\n\n"
+        "  introgate demo                 # try it on a demo Maildir\n\n"
+        "  introgate check                # validate config, rules, templates\n\n"
+        "  introgate run --once --dry-run # show what a pass would do\n\n"
+        "  introgate explain mail.eml     # why a message gets what it gets"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"introgate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="Log one JSON object per line (for log shippers).")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail.")] = False,
+) -> None:
+    configure_logging(json_lines=log_json, verbose=verbose)
+
+
+app.command("demo")(demo_command)
+app.command("run")(run_command)
+app.command("check")(check_command)
+app.command("explain")(explain_command)
+app.add_typer(drafts_app, name="drafts")
+app.add_typer(schema_app, name="schema")
+
+
+def main() -> None:
+    try:
+        app()
+    except IntrogateError as exc:
+        typer.echo(f"introgate: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,83 @@
+"""``introgate demo``: a demo Maildir, one real pass, the results and two drafted replies."""
+
+from __future__ import annotations
+
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from engine.backends import FolderRole, open_backend
+from engine.cli.loading import loaded
+from engine.cli.render import print_report
+from engine.cli.run import run_once
+from engine.config import Account, load_settings
+from engine.demo import write_demo
+from engine.logs import quiet_unless_verbose
+from engine.pipeline import Engine
+from engine.state import StateStore
+
+
+def demo_command(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Where to put the demo (default: ./introgate-demo)."),
+    ] = None,
+) -> None:
+    """Write a demo Maildir with social-network requests, run one pass, show the drafts.
+
+    Running it again on the same folder finds nothing new and drafts nothing.
+
+    Example:
+
+      introgate demo /tmp/try-introgate
+    """
+    target = (directory or Path.cwd() / "introgate-demo").resolve()
+    quiet_unless_verbose()
+    config = write_demo(target)
+    settings = load_settings(config)
+    engine = loaded(lambda: Engine.load(settings))
+    console = Console()
+    console.print(f"demo mailbox: {target / 'Maildir'}  (config: {config})")
+    account = settings.accounts[0]
+    report = run_once(settings, engine, account, dry_run=False, console=console)
+    print_report(console, report)
+    if report.drafted:
+        _show_drafts(console, settings.state.path, account)
+    console.print(
+        f"\nTry: introgate drafts list --config {config}   |   "
+        f"introgate explain --config {config} {target / 'Maildir' / 'cur'}/<file>"
+    )
+
+
+def _show_drafts(console: Console, state_path: Path, account: Account) -> None:
+    """Print one drafted reply per language, as it sits in the Drafts folder."""
+    with StateStore(state_path) as store, open_backend(account) as backend:
+        drafts_folder = backend.folder_for(FolderRole.DRAFTS)
+        shown: set[str] = set()
+        for record in store.drafts():
+            if record.language in shown or record.status != "drafted":
+                continue
+            refs = backend.find_by_message_id(drafts_folder, record.draft_id)
+            items = backend.fetch_full(refs[:1])
+            if not items:
+                continue
+            shown.add(record.language or "")
+            message = BytesParser(policy=policy.default).parsebytes(items[0].raw)
+            assert isinstance(message, EmailMessage)
+            body = message.get_body(preferencelist=("plain",))
+            text = body.get_content() if body is not None else ""
+            head = f"To: {message['To'] or '(no recipient: answer on the network)'}\n"
+            head += f"Subject: {message['Subject']}\n\n"
+            console.print(
+                Panel(
+                    head + text.rstrip(),
+                    title=f"draft for {record.requester} ({record.network}, {record.language})",
+                    expand=False,
+                )
+            )

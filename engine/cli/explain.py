@@ -1,0 +1,101 @@
+"""``introgate explain``: why a message gets what it gets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from engine.cli.loading import loaded, settings_or_defaults
+from engine.cli.options import ConfigOption
+from engine.explain import explain_message, offline_known_people
+from engine.recognition import Recogniser
+from engine.rules import load_rules
+
+
+def explain_command(
+    files: Annotated[list[Path], typer.Argument(help="Message files (.eml or Maildir files).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per file, one per line.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Show what introgate recognises in each message and how every rule decides.
+
+    Examples:
+
+      introgate explain invitation.eml
+
+      introgate explain --json ~/Maildir/cur/* | jq .notification
+    """
+    settings = settings_or_defaults(config)
+    recogniser = loaded(lambda: Recogniser.load(settings))
+    account = settings.accounts[0] if settings.accounts else None
+    rules = loaded(lambda: load_rules(settings, account))
+    known = offline_known_people(settings)
+    unreadable = 0
+    for path in files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            unreadable += 1
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            continue
+        result = explain_message(
+            path, raw, settings=settings, recogniser=recogniser, rules=rules, known=known
+        )
+        if as_json:
+            typer.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            typer.echo(_readable(result))
+    raise typer.Exit(1 if unreadable else 0)
+
+
+def _readable(result: dict[str, Any]) -> str:
+    lines = [f"== {result['file']}", f"Message-ID: {result['message_id'] or '(none)'}"]
+    if result.get("defect"):
+        lines.append(f"defect: {result['defect']}")
+    requests = result.get("requests") or (
+        [result["notification"]] if result["notification"] else []
+    )
+    if not requests:
+        lines.append("not a contact request")
+    for n in requests:
+        requester = n["requester"]
+        lines.append(f"{n['network']} {n['kind']} from {requester['name']}")
+        for label, value in (
+            ("profile", requester.get("profile_url")),
+            ("handle", requester.get("handle")),
+            ("language", n.get("language")),
+            ("mutual", n.get("mutual_connections")),
+            (
+                "authenticated",
+                {True: "yes", False: "NO (spoof?)", None: "unknown"}[n.get("authenticated")],
+            ),
+            ("note", repr(n["note"]) if n.get("note") else "none"),
+        ):
+            if value is not None:
+                lines.append(f"  {label}: {value}")
+    lines.append("rules:")
+    for trace in result["rules"]:
+        mark = "MATCH" if trace["matched"] else "no"
+        lines.append(f"  [{mark}] {trace['rule']}  ({trace['file']}:{trace['line']})")
+        for condition in trace["conditions"]:
+            ok = "ok " if condition["result"] else "NOT"
+            lines.append(
+                f"      {ok} {condition['condition']}: expected {condition['expected']!r}, "
+                f"actual {condition['actual']!r}"
+            )
+    actions = result["actions"]
+    lines.append(
+        "actions: "
+        + (", ".join(_action_text(a) for a in actions) if actions else "none (left as it is)")
+    )
+    return "\n".join(lines)
+
+
+def _action_text(action: dict[str, Any]) -> str:
+    rest = ", ".join(f"{k}={v}" for k, v in action.items() if k != "type")
+    return f"{action['type']}({rest})" if rest else str(action["type"])

@@ -1,0 +1,47 @@
+"""How pass results look in a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from engine.pipeline import PassReport
+
+
+def decisions_table(report: PassReport, *, title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, expand=False)
+    for column in ("message", "network", "requester", "note", "decision", "actions"):
+        table.add_column(column, overflow="fold")
+    for decision in report.decisions:
+        n = decision.notification
+        note = "-" if n is None else ("yes" if n.note else "no")
+        requester = n.requester.name if n else ""
+        if decision.request_count > 1:
+            requester += f" (+{decision.request_count - 1})"
+        actions = ", ".join(o.summary for o in decision.outcomes) or "left alone"
+        if decision.error:
+            actions += f" [error: {decision.error}]"
+        table.add_row(
+            decision.subject[:48] or decision.ref.key[:24],
+            n.network if n else "",
+            requester,
+            note,
+            ", ".join(decision.matched) or "no rule",
+            actions,
+        )
+    return table
+
+
+def print_report(console: Console, report: PassReport) -> None:
+    prefix = "dry run: " if report.dry_run else ""
+    if not report.decisions:
+        console.print(
+            f"{prefix}account {report.account}: nothing new since the last pass "
+            f"({report.scanned} messages in the watched folders), nothing drafted."
+        )
+        return
+    console.print(decisions_table(report, title=f"{prefix}account {report.account}"))
+    console.print(
+        f"{prefix}{len(report.decisions)} new, {report.drafted} drafted, "
+        f"{report.failed} failed, {report.skipped} skipped as older than the backfill age"
+    )

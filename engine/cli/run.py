@@ -1,0 +1,97 @@
+"""``introgate run``: one pass (``--once``) or the daemon."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from engine.backends import open_backend
+from engine.cli.loading import loaded
+from engine.cli.options import AccountOption, ConfigOption
+from engine.cli.render import print_report
+from engine.config import Account, Settings, load_settings
+from engine.errors import BackendError
+from engine.pipeline import Engine, PassReport
+from engine.state import StateStore
+
+log = logging.getLogger("introgate.run")
+
+
+def run_command(
+    config: ConfigOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print every decision; change neither mailbox nor state."),
+    ] = False,
+    account: AccountOption = None,
+) -> None:
+    """Process new mail: one pass with --once, otherwise keep watching (daemon).
+
+    Examples:
+
+      introgate run --once --dry-run   # what would happen, nothing changes
+
+      introgate run --once             # one real pass
+
+      introgate run                    # daemon: poll + IMAP IDLE until SIGTERM
+    """
+    if not once:
+        from engine.scheduling.daemon import run_daemon
+
+        raise typer.Exit(run_daemon(config, dry_run=dry_run))
+    settings = load_settings(config)
+    engine = loaded(lambda: Engine.load(settings))
+    accounts = [settings.account(account)] if account else settings.accounts
+    if not accounts:
+        raise typer.BadParameter("the configuration has no [[accounts]]")
+    console = Console()
+    failures = 0
+    for selected in accounts:
+        try:
+            report = run_once(settings, engine, selected, dry_run=dry_run, console=console)
+        except BackendError as exc:
+            failures += 1
+            console.print(f"account {selected.name}: {exc}", style="red")
+            continue
+        print_report(console, report)
+    raise typer.Exit(1 if failures else 0)
+
+
+def open_store(settings: Settings, *, dry_run: bool) -> StateStore:
+    """The state store; a dry run on a fresh setup uses a throw-away one (it writes nothing)."""
+    if dry_run and not settings.state.path.exists():
+        return StateStore(Path(":memory:"))
+    return StateStore(settings.state.path)
+
+
+def run_once(
+    settings: Settings,
+    engine: Engine,
+    account: Account,
+    *,
+    dry_run: bool,
+    console: Console | None = None,
+) -> PassReport:
+    with open_backend(account) as backend, open_store(settings, dry_run=dry_run) as store:
+        if console is None or not console.is_terminal:
+            return engine.run(account, backend, store, dry_run=dry_run)
+        with Progress(
+            TextColumn(f"[bold]{account.name}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("pass", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return engine.run(account, backend, store, dry_run=dry_run, progress=advance)

@@ -1,0 +1,262 @@
+"""Configuration: a TOML file, overridable by ``INTROGATE_...`` environment variables.
+
+Secrets are never required in the file: every password has an environment-variable,
+command or keyring alternative, and all of them are ``SecretStr`` so they never print.
+Relative paths in the file are resolved against the file's own folder, so a config
+works from whatever directory the daemon is started in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from engine.errors import ConfigError
+
+Language = Literal["de", "en"]
+DEFAULT_CONFIG_NAME = "introgate.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Identity(_Section):
+    """Who the replies come from."""
+
+    name: str = "introgate user"
+    addresses: list[str] = Field(default_factory=list)
+    default_language: Language = "en"
+    signature: str = ""
+
+
+class Trust(_Section):
+    """Which Authentication-Results headers to believe: only those of the user's own server."""
+
+    authserv_ids: list[str] = Field(default_factory=list)
+
+
+class RulesSettings(_Section):
+    use_shipped: bool = True
+    paths: list[Path] = Field(default_factory=list)
+
+
+class TemplatesSettings(_Section):
+    path: Path | None = None
+
+
+class StateSettings(_Section):
+    path: Path = Path("introgate-state.sqlite3")
+
+
+class RecognitionSettings(_Section):
+    networks_paths: list[Path] = Field(default_factory=list)
+    max_message_bytes: int = Field(default=5_000_000, gt=0)
+
+
+class ContactsSettings(_Section):
+    files: list[Path] = Field(default_factory=list)
+    allowlist: Path | None = None
+    correspondence_folders: list[str] = Field(default_factory=lambda: ["Sent"])
+
+
+class Credentials(_Section):
+    """One way to get a secret; the first that is set wins, in this order."""
+
+    username: str | None = None
+    password: SecretStr | None = None
+    password_env: str | None = None
+    password_command: list[str] | None = None
+    keyring_service: str | None = None
+    oauth2_token_command: list[str] | None = None
+
+
+class ImapSettings(Credentials):
+    host: str = "localhost"
+    port: int | None = None
+    security: Literal["tls", "starttls", "plain"] = "tls"
+    ca_file: Path | None = None
+    connect_timeout: float = Field(default=15.0, gt=0)
+    read_timeout: float = Field(default=60.0, gt=0)
+    idle: bool = True
+    fetch_chunk: int = Field(default=200, gt=0)
+
+
+class SmtpSettings(Credentials):
+    host: str = "localhost"
+    port: int | None = None
+    security: Literal["tls", "starttls", "plain"] = "starttls"
+    ca_file: Path | None = None
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class FolderSettings(_Section):
+    watch: list[str] = Field(default_factory=lambda: ["INBOX"])
+    drafts: str | None = None
+    archive: str | None = None
+    sent: str | None = None
+
+
+class Account(_Section):
+    name: str
+    backend: Literal["maildir", "imap"]
+    maildir: Path | None = None
+    imap: ImapSettings | None = None
+    folders: FolderSettings = Field(default_factory=FolderSettings)
+    poll_interval: int = Field(default=300, ge=5)
+    backfill: str = "30d"
+    rules: list[str] | None = None  # rule names or files to use; None = all
+
+    @model_validator(mode="after")
+    def _backend_has_settings(self) -> Account:
+        if self.backend == "maildir" and self.maildir is None:
+            raise ValueError("backend 'maildir' needs 'maildir = \"PATH\"'")
+        if self.backend == "imap" and self.imap is None:
+            raise ValueError("backend 'imap' needs an [accounts.imap] section")
+        return self
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INTROGATE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    identity: Identity = Field(default_factory=Identity)
+    trust: Trust = Field(default_factory=Trust)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    templates: TemplatesSettings = Field(default_factory=TemplatesSettings)
+    state: StateSettings = Field(default_factory=StateSettings)
+    recognition: RecognitionSettings = Field(default_factory=RecognitionSettings)
+    contacts: ContactsSettings = Field(default_factory=ContactsSettings)
+    smtp: SmtpSettings | None = None
+    accounts: list[Account] = Field(default_factory=list)
+    # set by load_settings, not by the user
+    config_path: Path | None = Field(default=None, exclude=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # environment first: an INTROGATE_... variable overrides the file's value
+        return (env_settings, init_settings)
+
+    def account(self, name: str) -> Account:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        raise ConfigError(f"no account named {name!r} in the configuration")
+
+
+def default_config_path() -> Path:
+    """``./introgate.toml``, else ``$XDG_CONFIG_HOME/introgate/config.toml``."""
+    local = Path.cwd() / DEFAULT_CONFIG_NAME
+    if local.is_file():
+        return local
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return xdg / "introgate" / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate the configuration; errors name the file and the key."""
+    config_path = path or default_config_path()
+    if not config_path.is_file():
+        raise ConfigError(
+            f"{config_path}: configuration file not found "
+            "(create one from config.example.toml, or pass --config PATH)"
+        )
+    try:
+        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config_path}: cannot read: {exc}") from exc
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe_validation_error(config_path, exc)) from exc
+    settings.config_path = config_path.resolve()
+    _resolve_relative_paths(settings, config_path.resolve().parent)
+    return settings
+
+
+def _describe_validation_error(config_path: Path, exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        location = _dotted(error["loc"])
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key {str(error['loc'][-1])!r}"
+            hint = _did_you_mean(error["loc"])
+            if hint:
+                message += f" (did you mean {hint!r}?)"
+        else:
+            message = error["msg"]
+        lines.append(f"{config_path}: {location}: {message}")
+    return "\n".join(lines)
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str | None:
+    model: Any = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return None
+        model = _model_in(field.annotation)
+        if model is None:
+            return None
+    choices = list(getattr(model, "model_fields", {}))
+    close = difflib.get_close_matches(str(loc[-1]), choices, n=1)
+    return close[0] if close else None
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _resolve_relative_paths(settings: Settings, base: Path) -> None:
+    def fix(path: Path) -> Path:
+        expanded = path.expanduser()
+        return expanded if expanded.is_absolute() else base / expanded
+
+    settings.rules.paths = [fix(p) for p in settings.rules.paths]
+    if settings.templates.path is not None:
+        settings.templates.path = fix(settings.templates.path)
+    settings.state.path = fix(settings.state.path)
+    settings.recognition.networks_paths = [fix(p) for p in settings.recognition.networks_paths]
+    settings.contacts.files = [fix(p) for p in settings.contacts.files]
+    if settings.contacts.allowlist is not None:
+        settings.contacts.allowlist = fix(settings.contacts.allowlist)
+    for account in settings.accounts:
+        if account.maildir is not None:
+            account.maildir = fix(account.maildir)

@@ -1,0 +1,38 @@
+"""What a mailbox backend hands out: a reference to a message and its bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SEEN = "\\Seen"
+FLAGGED = "\\Flagged"
+DRAFT = "\\Draft"
+ANSWERED = "\\Answered"
+
+
+@dataclass(frozen=True, order=True)
+class MessageRef:
+    """Where one message is: a folder and the backend's stable key for it there.
+
+    Maildir: the file's unique name (before ``:2,``). IMAP: ``"<uidvalidity>:<uid>"``.
+    """
+
+    folder: str
+    key: str
+
+    @property
+    def state_key(self) -> str:
+        return f"{self.folder}/{self.key}"
+
+
+@dataclass(frozen=True)
+class MailItem:
+    """One fetched message; ``raw`` holds only the header block unless ``has_body``."""
+
+    ref: MessageRef
+    raw: bytes
+    has_body: bool
+    flags: frozenset[str] = field(default_factory=frozenset)
+    internal_date: datetime | None = None
+    size: int = 0

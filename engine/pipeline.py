@@ -1,0 +1,416 @@
+"""One pass over one account: scan, recognise, evaluate rules, act, record.
+
+Crash safety comes from the order of writes. A message that will be changed gets a
+``pending`` row first; its actions run in stage order (labels and flags, then the draft,
+then the move) and every one of them is idempotent; only then is the row ``done``. A crash
+anywhere leaves either a message still in the watched folder with a pending row (the next
+pass redoes the actions: labels are sets, drafts are found by their Message-ID) or a
+message already moved (the next pass sees it gone and closes the row).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from engine.backends.base import MailboxBackend
+from engine.config import Account, Settings
+from engine.drafts import Drafter
+from engine.drafts.sync import sync_draft_status
+from engine.errors import ConfigError, ConnectionLost
+from engine.facts import MessageFacts, facts_from_headers
+from engine.mail import MailItem, MessageRef
+from engine.people import KnownPeople
+from engine.recognition import Recogniser, Recognition, RequestNotification
+from engine.rules import ActionContext, ActionOutcome, RuleSet, load_rules
+from engine.state import StateStore
+
+log = logging.getLogger("introgate.pipeline")
+
+CHUNK = 200
+_T = TypeVar("_T")
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Decision:
+    """What happened to one message: the line a user may ask about."""
+
+    ref: MessageRef
+    message_id: str | None
+    subject: str
+    sender: str
+    notification: RequestNotification | None = None
+    request_count: int = 0
+    known: bool | None = None
+    matched: list[str] = field(default_factory=list)
+    outcomes: list[ActionOutcome] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def drafted(self) -> bool:
+        return any(o.type == "draft" and o.changed for o in self.outcomes)
+
+    def summary(self) -> str:
+        actions = ", ".join(o.summary for o in self.outcomes) or "left alone"
+        if self.notification is None:
+            what = f"mail from {self.sender or 'unknown sender'} ({self.subject[:60]!r})"
+            text = f"{what}: {actions}"
+        else:
+            n = self.notification
+            note = "note" if n.note else "no note"
+            known = {True: "known", False: "unknown", None: "not checked"}[self.known]
+            auth = {True: "", False: ", NOT authenticated", None: ", authenticity unknown"}[
+                n.authenticated
+            ]
+            kind = n.kind.replace("_", " ").replace("connection request", "request")
+            text = f"{n.network} {kind} from {n.requester.name}: {note}, {known}{auth} → {actions}"
+        if self.error:
+            text += f" [error: {self.error}]"
+        return text
+
+    def fields(self) -> dict[str, Any]:
+        n = self.notification
+        return {
+            "message": self.ref.state_key,
+            "message_id": self.message_id,
+            "network": n.network if n else None,
+            "kind": n.kind if n else None,
+            "requester": n.requester.name if n else None,
+            "has_note": bool(n.note) if n else None,
+            "known": self.known,
+            "authenticated": n.authenticated if n else None,
+            "rules": self.matched,
+            "actions": [o.summary for o in self.outcomes],
+            "error": self.error,
+        }
+
+
+@dataclass
+class PassReport:
+    account: str
+    dry_run: bool
+    decisions: list[Decision] = field(default_factory=list)
+    scanned: int = 0
+    skipped: int = 0
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for d in self.decisions if d.error)
+
+    @property
+    def drafted(self) -> int:
+        return sum(1 for d in self.decisions if d.drafted)
+
+
+@dataclass
+class Engine:
+    """What a pass needs that is loaded once: recognition data and each account's rules."""
+
+    settings: Settings
+    recogniser: Recogniser
+    rules: dict[str, RuleSet]
+
+    @classmethod
+    def load(cls, settings: Settings) -> Engine:
+        recogniser = Recogniser.load(settings)
+        rules = {account.name: load_rules(settings, account) for account in settings.accounts}
+        return cls(settings, recogniser, rules)
+
+    def run(
+        self,
+        account: Account,
+        backend: MailboxBackend,
+        store: StateStore,
+        *,
+        dry_run: bool = False,
+        stop: threading.Event | None = None,
+        progress: Progress | None = None,
+    ) -> PassReport:
+        return run_pass(
+            self.settings,
+            account,
+            backend,
+            store,
+            recogniser=self.recogniser,
+            rules=self.rules[account.name],
+            dry_run=dry_run,
+            stop=stop,
+            progress=progress,
+        )
+
+
+def parse_age(text: str) -> timedelta:
+    """``"30d"``, ``"12h"``, ``"2w"``; ``"0"`` or ``"all"`` means no limit."""
+    if text.strip().lower() in {"0", "all", "none", ""}:
+        return timedelta(0)
+    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
+    if not match:
+        raise ConfigError(f"age {text!r} is not like '30d', '12h', '2w' or '45m'")
+    amount, unit = int(match[1]), match[2]
+    return {
+        "m": timedelta(minutes=amount),
+        "h": timedelta(hours=amount),
+        "d": timedelta(days=amount),
+        "w": timedelta(weeks=amount),
+    }[unit]
+
+
+def run_pass(
+    settings: Settings,
+    account: Account,
+    backend: MailboxBackend,
+    store: StateStore,
+    *,
+    recogniser: Recogniser,
+    rules: RuleSet,
+    dry_run: bool = False,
+    stop: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> PassReport:
+    """Handle every message that is new since the last pass in the account's watched folders.
+
+    ``stop`` (SIGTERM) is checked between messages: the current message is finished, and
+    everything handled so far is recorded. ``dry_run`` writes to neither mailbox nor store.
+    """
+    report = PassReport(account=account.name, dry_run=dry_run)
+    known = KnownPeople(settings, store, backend, remember=not dry_run)
+    drafter = Drafter(settings, store, backend, account.name, known)
+    backfill = parse_age(account.backfill)
+    for folder in account.folders.watch:
+        if stop is not None and stop.is_set():
+            report.interrupted = True
+            break
+        pass_over_folder = _FolderPass(
+            settings, account, backend, store, recogniser, rules, known, drafter, dry_run
+        )
+        finished = pass_over_folder.run(folder, backfill, report, stop, progress)
+        if not finished:
+            report.interrupted = True
+            break
+    if not dry_run and not report.interrupted:
+        _follow_drafts(settings, store, backend, account.name)
+    return report
+
+
+def _follow_drafts(
+    settings: Settings, store: StateStore, backend: MailboxBackend, account: str
+) -> None:
+    """Drafts the user sent or deleted in their own mail client change status here too."""
+    try:
+        sync_draft_status(settings, store, backend, account)  # logs each change itself
+    except ConnectionLost:
+        raise
+    except Exception:  # noqa: BLE001 - following drafts must not fail the pass
+        log.exception("%s: could not follow the status of drafts", account)
+
+
+@dataclass
+class _FolderPass:
+    settings: Settings
+    account: Account
+    backend: MailboxBackend
+    store: StateStore
+    recogniser: Recogniser
+    rules: RuleSet
+    known: KnownPeople
+    drafter: Drafter
+    dry_run: bool
+
+    def run(
+        self,
+        folder: str,
+        backfill: timedelta,
+        report: PassReport,
+        stop: threading.Event | None,
+        progress: Progress | None,
+    ) -> bool:
+        name = self.account.name
+        checkpoint = self.store.checkpoint(name, folder)
+        scan = self.backend.scan(folder, checkpoint)
+        if scan.uidvalidity_changed:
+            log.warning(
+                "%s/%s: UIDVALIDITY changed; matching by Message-ID so nothing is handled twice",
+                name,
+                folder,
+            )
+        done = self.store.done_among(name, scan.refs)
+        pending = [
+            MessageRef(r.folder, r.message_key.split("/", 1)[1])
+            for r in self.store.pending(name)
+            if r.folder == folder
+        ]
+        todo = [ref for ref in scan.refs if ref.state_key not in done]
+        todo += [ref for ref in pending if ref not in set(todo)]
+        report.scanned += len(scan.refs)
+        cutoff = None
+        if checkpoint is None and backfill and not self.store.has_processed(name, folder):
+            cutoff = datetime.now(UTC) - backfill
+        handled = 0
+        for chunk in _chunks(todo, CHUNK):
+            items = self.backend.fetch_headers(chunk)
+            present = {item.ref for item in items}
+            self._close_vanished_pending(pending, chunk, present)
+            wanted: list[tuple[MailItem, MessageFacts]] = []
+            too_old: list[MessageRef] = []
+            for item in items:
+                facts = facts_from_headers(item.ref, item.raw)
+                if (cutoff is not None and (item.internal_date or cutoff) < cutoff) or (
+                    scan.uidvalidity_changed
+                    and facts.message_id
+                    and self.store.message_id_done(name, facts.message_id)
+                ):
+                    too_old.append(item.ref)
+                else:
+                    wanted.append((item, facts))
+            if too_old and not self.dry_run:
+                self.store.record_many_skipped(name, too_old, "seen before (backfill or resync)")
+            report.skipped += len(too_old)
+            bodies = self._fetch_bodies(wanted)
+            for item, facts in wanted:
+                if stop is not None and stop.is_set():
+                    return False
+                decision = self._handle(item, facts, bodies.get(item.ref))
+                report.decisions.append(decision)
+                self._log(decision)
+            handled += len(chunk)
+            if progress is not None:
+                progress(handled, len(todo))
+        if not self.dry_run:
+            self.store.save_checkpoint(name, folder, scan.checkpoint)
+        return True
+
+    def _close_vanished_pending(
+        self, pending: Sequence[MessageRef], chunk: Sequence[MessageRef], present: set[MessageRef]
+    ) -> None:
+        """A pending message no longer in its folder was moved before a crash: its work is done."""
+        if self.dry_run:
+            return
+        for ref in pending:
+            if ref in chunk and ref not in present:
+                record = self.store.processed(self.account.name, ref)
+                self.store.record(
+                    self.account.name,
+                    ref,
+                    status="done",
+                    message_id=record.message_id if record else None,
+                    decision=record.decision if record else None,
+                    actions=record.actions if record else (),
+                    error="completed after an interrupted pass",
+                )
+
+    def _fetch_bodies(
+        self, wanted: Sequence[tuple[MailItem, MessageFacts]]
+    ) -> dict[MessageRef, MailItem]:
+        limit = self.settings.recognition.max_message_bytes
+        candidates = [
+            item.ref
+            for item, facts in wanted
+            if item.size <= limit and self.recogniser.is_candidate(facts.headers)
+        ]
+        oversize = {item.ref for item, facts in wanted if item.size > limit}
+        bodies = (
+            {item.ref: item for item in self.backend.fetch_full(candidates)} if candidates else {}
+        )
+        for item, facts in wanted:
+            if item.ref in oversize and self.recogniser.is_candidate(facts.headers):
+                bodies[item.ref] = item  # header block only: recognise() reports the size defect
+        return bodies
+
+    def _handle(self, item: MailItem, facts: MessageFacts, full: MailItem | None) -> Decision:
+        decision = Decision(
+            ref=item.ref,
+            message_id=facts.message_id,
+            subject=facts.subject,
+            sender=facts.from_address,
+        )
+        try:
+            self._decide_and_act(item, facts, full, decision)
+        except ConnectionLost:
+            raise
+        except Exception as exc:
+            decision.error = f"{type(exc).__name__}: {exc}"
+            log.exception("%s: failed on %s", self.account.name, item.ref.state_key)
+        if not self.dry_run:
+            self._record(decision, "failed" if decision.error else "done")
+        return decision
+
+    def _decide_and_act(
+        self, item: MailItem, facts: MessageFacts, full: MailItem | None, decision: Decision
+    ) -> None:
+        if full is not None:
+            limit = self.settings.recognition.max_message_bytes
+            if full.size > limit:
+                facts.recognition = Recognition(
+                    facts.message_id, defect=f"too large to parse: {full.size} bytes > {limit}"
+                )
+            else:
+                facts.recognition = self.recogniser.recognise(full.raw)
+            decision.request_count = len(facts.recognition.requests)
+            decision.notification = facts.recognition.notification
+            if facts.recognition.defect:
+                decision.error = facts.recognition.defect
+        notification = facts.notification
+        if notification is not None:
+            facts._known = lambda: self.known.is_known(notification.requester)
+        evaluation = self.rules.evaluate(facts)
+        decision.matched = list(evaluation.matched)
+        if notification is not None and facts._known_value is not None:
+            decision.known = facts._known_value
+        if not evaluation.actions:
+            return
+        if not self.dry_run:
+            self._record(decision, "pending")
+        context = ActionContext(
+            account=self.account.name,
+            settings=self.settings,
+            backend=self.backend,
+            store=self.store,
+            drafter=self.drafter,
+            facts=facts,
+            dry_run=self.dry_run,
+        )
+        for action in evaluation.actions:
+            outcome = action.apply(context)
+            decision.outcomes.append(outcome)
+            if not self.dry_run:
+                self.store.audit(
+                    self.account.name,
+                    item.ref,
+                    outcome.type,
+                    {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
+                )
+
+    def _record(self, decision: Decision, status: str) -> None:
+        n = decision.notification
+        self.store.record(
+            self.account.name,
+            decision.ref,
+            status=status,
+            message_id=decision.message_id,
+            network=n.network if n else None,
+            kind=n.kind if n else None,
+            requester=n.requester.name if n else None,
+            has_note=bool(n.note) if n else None,
+            decision=", ".join(decision.matched) or None,
+            actions=[{"type": o.type, "summary": o.summary} for o in decision.outcomes],
+            error=decision.error,
+        )
+
+    def _log(self, decision: Decision) -> None:
+        level = logging.INFO if (decision.notification or decision.outcomes) else logging.DEBUG
+        if decision.error:
+            level = logging.WARNING
+        prefix = "[dry run] " if self.dry_run else ""
+        log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,23 @@
+"""Recognition: message bytes in, ``Recognition`` out. Pure: no IO beyond loading data files.
+
+CONTRACT (implemented by the recognition issue):
+
+    Recogniser.load(settings) -> Recogniser          # reads rules/networks/*.toml + config paths
+        # raises NetworkFileErrors (a ConfigError) listing every broken network file
+    Recogniser.is_candidate(headers: email.message.Message) -> bool
+        # decided from headers alone; False for ordinary mail (fast path)
+    Recogniser.recognise(raw: bytes) -> Recognition  # never raises on bad mail: sets .defect
+"""
+
+from engine.recognition.model import Recognition, Requester, RequestKind, RequestNotification
+from engine.recognition.network_file import NetworkFileErrors
+from engine.recognition.recogniser import Recogniser
+
+__all__ = [
+    "NetworkFileErrors",
+    "Recognition",
+    "RequestKind",
+    "RequestNotification",
+    "Requester",
+    "Recogniser",
+]

@@ -1,0 +1,50 @@
+"""What recognition finds in one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+RequestKind = Literal["connection_request", "friend_request", "follow_request", "follow"]
+
+
+class Requester(BaseModel):
+    name: str
+    profile_url: str | None = None
+    handle: str | None = None
+
+
+class RequestNotification(BaseModel):
+    """One contact request as the network announced it."""
+
+    network: str
+    kind: RequestKind
+    requester: Requester
+    note: str | None = None
+    language: str | None = None
+    mutual_connections: int | None = None
+    authenticated: bool | None = None
+    # where the user can answer on the network when no address is known (profile or message link)
+    reply_link: str | None = None
+    # the notification's own Date header, for templates and older_than/newer_than
+    date: datetime | None = None
+
+    @property
+    def network_label(self) -> str:
+        return self.network
+
+
+@dataclass
+class Recognition:
+    """The result for one message: ``notification`` is the first request, ``requests`` all."""
+
+    message_id: str | None
+    requests: list[RequestNotification] = field(default_factory=list)
+    defect: str | None = None  # why the message could not be read, if it could not
+
+    @property
+    def notification(self) -> RequestNotification | None:
+        return self.requests[0] if self.requests else None

@@ -1,0 +1,103 @@
+"""Named schema migrations; each runs once, in its own transaction, in this order."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = tuple[str, Callable[[sqlite3.Connection], None]]
+
+
+_INITIAL = """
+        CREATE TABLE checkpoints (
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER,
+            last_uid INTEGER,
+            highest_modseq INTEGER,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (account, folder)
+        );
+        -- one row per message introgate has looked at. Status 'pending' means the
+        -- actions were started but not confirmed (a crash): the next pass redoes them,
+        -- and every action is idempotent.
+        CREATE TABLE processed (
+            account TEXT NOT NULL,
+            message_key TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            message_id TEXT,
+            status TEXT NOT NULL,
+            network TEXT,
+            kind TEXT,
+            requester TEXT,
+            has_note INTEGER,
+            decision TEXT,
+            actions TEXT NOT NULL DEFAULT '[]',
+            error TEXT,
+            processed_at TEXT NOT NULL,
+            PRIMARY KEY (account, message_key)
+        );
+        CREATE INDEX processed_message_id ON processed (account, message_id);
+        CREATE TABLE drafts (
+            draft_id TEXT PRIMARY KEY,          -- the draft's Message-ID, derived from the request
+            request_id TEXT NOT NULL,
+            account TEXT NOT NULL,
+            person_key TEXT NOT NULL,
+            network TEXT,
+            requester TEXT,
+            profile_url TEXT,
+            language TEXT,
+            recipient TEXT,
+            subject TEXT,
+            notification_message_id TEXT,
+            source_folder TEXT,
+            source_key TEXT,
+            status TEXT NOT NULL,               -- drafted, sent, dismissed, allowed
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX drafts_person ON drafts (person_key, created_at);
+        CREATE INDEX drafts_request ON drafts (request_id);
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            account TEXT NOT NULL,
+            message_key TEXT,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE known_people (
+            person_key TEXT PRIMARY KEY,
+            known INTEGER NOT NULL,
+            source TEXT,
+            checked_at TEXT NOT NULL
+        );
+        CREATE TABLE passes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            scanned INTEGER NOT NULL DEFAULT 0,
+            processed INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            drafted INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+"""
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would commit on its own; statements run one by one stay inside the
+    # migration's transaction, so a failed migration leaves the schema as it was.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _initial(db: sqlite3.Connection) -> None:
+    _run_script(db, _INITIAL)
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_initial", _initial),
+]

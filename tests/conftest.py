@@ -1,0 +1,62 @@
+"""Fixtures shared by every test area: a Maildir account and its settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from engine.backends.maildir import MaildirBackend
+from engine.config import Settings, load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CONFIG_TEMPLATE = """
+[identity]
+name = "Alex Beispiel"
+addresses = ["alex@example.org"]
+default_language = "en"
+signature = "Alex"
+
+[trust]
+authserv_ids = ["mx.demo.example"]
+
+[state]
+path = "state.sqlite3"
+
+[contacts]
+files = []
+correspondence_folders = ["Sent"]
+
+[[accounts]]
+name = "test"
+backend = "maildir"
+maildir = "Maildir"
+backfill = "all"
+"""
+
+
+@pytest.fixture
+def maildir(tmp_path: Path) -> MaildirBackend:
+    backend = MaildirBackend(tmp_path / "Maildir")
+    for folder in ("INBOX", "Drafts", "Archive", "Sent", "Trash"):
+        backend.ensure_folder(folder)
+    return backend
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write a config for the ``maildir`` fixture's folder; ``extra`` is appended TOML."""
+
+    def write(extra: str = "") -> Path:
+        path = tmp_path / "introgate.toml"
+        path.write_text(CONFIG_TEMPLATE + extra, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def settings(write_config: Callable[..., Path], maildir: MaildirBackend) -> Settings:
+    return load_settings(write_config())

@@ -1,0 +1,194 @@
+"""One pass over a Maildir: each message handled once, crashes leave no duplicate, dry run is inert."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from email.headerregistry import Address
+from pathlib import Path
+
+import pytest
+
+from engine.backends.maildir import MaildirBackend
+from engine.config import Settings, load_settings
+from engine.demo import linkedin_invitation, ordinary
+from engine.mail import FLAGGED
+from engine.pipeline import Engine, PassReport
+from engine.state import StateStore
+
+
+def deliver(backend: MaildirBackend, raw: bytes, name: str, age_days: float = 0) -> None:
+    path = backend.root / "new" / name
+    path.write_bytes(raw)
+    if age_days:
+        stamp = time.time() - age_days * 86400
+        os.utime(path, (stamp, stamp))
+
+
+def anna(**kwargs: object) -> bytes:
+    options: dict[str, object] = {"language": "de", "note": None, "mutual": 3}
+    options.update(kwargs)
+    return linkedin_invitation(
+        "Anna Schäfer", "anna-schaefer-7b21", "Projektleiterin", **options  # type: ignore[arg-type]
+    ).as_bytes()
+
+
+def run(settings: Settings, backend: MaildirBackend, *, dry_run: bool = False) -> PassReport:
+    engine = Engine.load(settings)
+    with StateStore(settings.state.path) as store:
+        return engine.run(settings.accounts[0], backend, store, dry_run=dry_run)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def drafts_in(backend: MaildirBackend) -> list[Path]:
+    return sorted((backend.root / ".Drafts" / "cur").iterdir())
+
+
+def test_request_without_note_is_labelled_archived_and_drafted_once(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+    report = run(settings, maildir)
+    [decision] = report.decisions
+    assert decision.notification is not None
+    assert decision.notification.requester.name == "Anna Schäfer"
+    assert [o.type for o in decision.outcomes] == ["label", "draft", "archive"]
+    assert maildir.scan("INBOX", None).refs == []
+    [archived] = maildir.scan("Archive", None).refs
+    assert maildir.labels_of(archived) == {"introgate/unexplained"}
+    assert len(drafts_in(maildir)) == 1 and drafts_in(maildir)[0].name.endswith(":2,DS")
+    again = run(settings, maildir)
+    assert again.decisions == []
+    assert len(drafts_in(maildir)) == 1
+
+
+def test_ordinary_mail_is_left_exactly_as_it_is(settings: Settings, maildir: MaildirBackend) -> None:
+    mail = ordinary(Address("Jana", "jana", "kunde.example"), "Angebot", "Hallo Alex\n").as_bytes()
+    deliver(maildir, mail, "1.jana")
+    before = tree(maildir.root)
+    report = run(settings, maildir)
+    assert [d.outcomes for d in report.decisions] == [[]]
+    assert tree(maildir.root) == before
+
+
+def test_request_with_a_real_note_is_labelled_introduced_and_stays(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
+    deliver(maildir, anna(note="Hallo Alex, wir kennen uns vom Hamburger Workshop im Mai."), "1.a")
+    report = run(settings, maildir)
+    assert [o.summary for o in report.decisions[0].outcomes] == ["label introgate/introduced"]
+    [ref] = maildir.scan("INBOX", None).refs
+    assert maildir.labels_of(ref) == {"introgate/introduced"}
+    assert drafts_in(maildir) == []
+
+
+def test_spoofed_request_is_flagged_suspicious_and_never_drafted(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
+    deliver(maildir, anna(authenticated=False), "1.spoof")
+    report = run(settings, maildir)
+    assert report.decisions[0].notification is not None
+    assert report.decisions[0].notification.authenticated is False
+    [ref] = maildir.scan("INBOX", None).refs
+    assert maildir.labels_of(ref) == {"introgate/suspicious"}
+    assert FLAGGED in maildir.fetch_headers([ref])[0].flags
+    assert drafts_in(maildir) == []
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing in the pass catches it."""
+
+
+def test_crash_after_actions_before_state_row_drafts_nothing_twice(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+    real_record = StateStore.record
+
+    def dying_record(self: StateStore, account: str, ref: object, **kwargs: object) -> None:
+        if kwargs.get("status") == "done":
+            raise Crash
+        real_record(self, account, ref, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StateStore, "record", dying_record)
+    with pytest.raises(Crash):
+        run(settings, maildir)
+    monkeypatch.setattr(StateStore, "record", real_record)
+    assert len(drafts_in(maildir)) == 1
+    run(settings, maildir)
+    assert len(drafts_in(maildir)) == 1
+    assert len(maildir.scan("Archive", None).refs) == 1
+    assert maildir.scan("INBOX", None).refs == []
+    with StateStore(settings.state.path) as store:
+        assert store.pending("test") == []
+
+
+def test_crash_between_draft_and_move_leaves_one_draft_and_finishes_the_move(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+
+    def dying_move(self: MaildirBackend, ref: object, folder: str) -> None:
+        raise Crash
+
+    with monkeypatch.context() as patch:
+        patch.setattr(MaildirBackend, "move", dying_move)
+        with pytest.raises(Crash):
+            run(settings, maildir)
+    assert len(drafts_in(maildir)) == 1
+    assert len(maildir.scan("INBOX", None).refs) == 1
+    run(settings, maildir)
+    assert len(drafts_in(maildir)) == 1
+    assert maildir.scan("INBOX", None).refs == []
+    assert len(maildir.scan("Archive", None).refs) == 1
+
+
+def test_dry_run_changes_neither_mailbox_nor_state(settings: Settings, maildir: MaildirBackend) -> None:
+    deliver(maildir, anna(), "1.anna")
+    before = tree(maildir.root)
+    report = run(settings, maildir, dry_run=True)
+    assert [o.type for o in report.decisions[0].outcomes] == ["label", "draft", "archive"]
+    assert all(not o.changed for o in report.decisions[0].outcomes)
+    assert tree(maildir.root) == before
+    with StateStore(settings.state.path) as store:
+        assert store.recent_processed() == [] and store.drafts() == [] and store.audit_log() == []
+    assert len(run(settings, maildir).decisions) == 1
+
+
+def test_a_malformed_message_does_not_stop_the_pass(settings: Settings, maildir: MaildirBackend) -> None:
+    hostile = (
+        b"From: =?utf-8?b?!!!broken?= <invitations@linkedin.com>\r\n"
+        b"X-LinkedIn-Template: email_m2m_invite_single_01\r\n"
+        b"Content-Type: multipart/alternative; boundary=\"x\"\r\n"
+        b"Subject: =?x-unknown?q?=FF=FE?=\r\n\r\n--x\r\nContent-Type: text/plain; charset=bogus\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@\r\n"
+    )
+    deliver(maildir, hostile, "1.hostile")
+    deliver(maildir, anna(), "2.anna")
+    report = run(settings, maildir)
+    assert len(report.decisions) == 2
+    assert report.decisions[1].notification is not None
+    assert len(drafts_in(maildir)) == 1
+
+
+def test_first_pass_skips_mail_older_than_backfill(
+    write_config: Callable[..., Path], maildir: MaildirBackend
+) -> None:
+    path = write_config()
+    path.write_text(path.read_text().replace('backfill = "all"', 'backfill = "30d"'))
+    settings = load_settings(path)
+    deliver(maildir, anna(), "1.old", age_days=60)
+    deliver(maildir, anna(note=None, language="en"), "2.new")
+    report = run(settings, maildir)
+    assert (report.skipped, len(report.decisions)) == (1, 1)
+    assert len(drafts_in(maildir)) == 1
+    # the old one stays recorded as seen: later passes do not pick it up either
+    assert run(settings, maildir).decisions == []

@@ -1,0 +1,71 @@
+"""An installed wheel works outside the checkout: shipped rules and templates travel with it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv with only the built wheel; dependencies come from the test venv."""
+    base = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(base / "dist"), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = (base / "dist").glob("introgate-*.whl")
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    # the dependencies, but not the checkout: a plain path line does not run the editable hook
+    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    return env_dir
+
+
+def introgate(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(env_dir / "bin" / "introgate"), *args],
+        cwd=cwd, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
+
+
+def test_wheel_demo_runs_outside_checkout_and_reruns_without_new_drafts(
+    installed: Path, tmp_path: Path
+) -> None:
+    where = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", "import engine; print(engine.__file__)"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout
+    assert str(installed) in where and str(REPO) not in where
+    first = introgate(installed, "demo", "try", cwd=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    drafts = sorted((tmp_path / "try" / "Maildir" / ".Drafts" / "cur").iterdir())
+    assert drafts and all(":2,D" in d.name for d in drafts)
+    second = introgate(installed, "demo", "try", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert sorted((tmp_path / "try" / "Maildir" / ".Drafts" / "cur").iterdir()) == drafts
+
+
+def test_wheel_help_lists_commands(installed: Path, tmp_path: Path) -> None:
+    result = introgate(installed, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("demo", "run", "check", "explain", "drafts"):
+        assert command in result.stdout
