@@ -1,0 +1,513 @@
+"""Who the user already knows: contacts files, the allowlist, earlier correspondence.
+
+CONTRACT (implemented by the rules issue; used by rules and drafts):
+
+    KnownPeople(settings, store, backend)
+    KnownPeople.is_known(requester: Requester) -> bool        # cached in the state store
+    KnownPeople.address_for(requester: Requester) -> str | None   # an e-mail address to reply to
+    KnownPeople.allow(requester: Requester, network: str) -> None # append to the allowlist file
+    person_keys(notification) -> list[str]    # "linkedin:<profile>", "name:<folded name>" ...
+    fold_name(name) -> str                    # case and accents folded, whitespace normalised
+
+Names are compared folded ("Jürgen  MÜLLER" = "jurgen muller") because exports and
+notifications spell them differently. A requester is known when a contact or allowlist
+entry has the same profile URL or handle, or the same folded name, or when mail from or
+to that full name is in one of the correspondence folders (searched through the backend,
+the answer cached in the state store for a day). Files are re-read when they change, so
+the daemon sees an edited allowlist at the next message.
+
+The allowlist is a text file, one entry per line, ``#`` starts a comment line:
+
+    linkedin:https://www.linkedin.com/in/jane-doe   # a profile on one network
+    mastodon:@jane@example.social                   # a handle on one network
+    https://www.xing.com/profile/Jane_Doe           # a profile URL, any network
+    name:Jane Doe                                   # a name, any network
+    Jane Doe                                        # the same
+
+(the comments above are for this docstring; in the file a comment is a line of its own).
+Without ``[contacts] allowlist`` in the configuration it is ``introgate-allowlist.txt``
+next to the state database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import quopri
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from engine.backends.base import MailboxBackend
+from engine.config import Settings
+from engine.recognition.model import Requester, RequestNotification
+from engine.state import StateStore
+
+log = logging.getLogger("introgate.people")
+
+# how long an answer from searching the mailbox is trusted
+CORRESPONDENCE_TTL = timedelta(days=1)
+DEFAULT_ALLOWLIST_NAME = "introgate-allowlist.txt"
+# problems with contacts files already logged by this process
+_REPORTED: set[str] = set()
+
+# letters NFKD leaves alone but people write without the accent
+_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_PREFIX = re.compile(r"([a-z][a-z0-9_-]*):(.+)")
+# query parameters that identify a person (facebook profile.php?id=, old linkedin ?id=)
+_IDENTIFYING_PARAMS = {"id"}
+
+
+def fold_name(name: str) -> str:
+    """Case and accents folded, whitespace normalised: ``" Jürgen  MÜLLER"`` -> "jurgen muller"."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+def profile_key(url: str) -> str:
+    """A profile URL without what varies between mails (scheme, www, tracking, slash)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    for prefix in ("www.", "m.", "mobile."):
+        if host.startswith(prefix):
+            host = host[len(prefix) :]
+    path = parts.path.rstrip("/")
+    if host.endswith("linkedin.com") and path.startswith("/comm/"):
+        path = path[len("/comm") :]
+    params = sorted((k, v) for k, v in parse_qsl(parts.query) if k in _IDENTIFYING_PARAMS)
+    query = "&".join(f"{k}={v}" for k, v in params)
+    key = f"{host}{path.lower() if host else path}"
+    return f"{key}?{query}" if query else key
+
+
+def handle_key(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def person_keys(notification: RequestNotification) -> list[str]:
+    """Every key the requester may be remembered by: per network, then by folded name."""
+    requester = notification.requester
+    network = notification.network.lower()
+    keys: list[str] = []
+    if requester.profile_url:
+        keys.append(f"{network}:{profile_key(requester.profile_url)}")
+    if requester.handle:
+        keys.append(f"{network}:{handle_key(requester.handle)}")
+    name = fold_name(requester.name)
+    if name:
+        keys.append(f"name:{name}")
+    return list(dict.fromkeys(keys))
+
+
+def one_line(text: str) -> str:
+    """No line breaks: a requester's name must not become a second allowlist entry."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+# -- contacts files -------------------------------------------------------------------
+
+
+@dataclass
+class Contact:
+    names: list[str]
+    emails: list[str] = field(default_factory=list)
+    profiles: list[str] = field(default_factory=list)  # profile keys and handles
+
+
+def read_contacts(path: Path) -> list[Contact]:
+    """Contacts from a vCard (.vcf) or CSV export (Google, Outlook, LinkedIn, Apple ...)."""
+    text = _decode(path.read_bytes())
+    if path.suffix.lower() in (".vcf", ".vcard") or text.lstrip().upper().startswith("BEGIN:VCARD"):
+        return list(_vcards(text))
+    return list(_csv_contacts(text))
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _vcard_lines(text: str) -> Iterator[str]:
+    text = re.sub(r"=\r?\n", "", text) if "QUOTED-PRINTABLE" in text.upper() else text
+    current: str | None = None
+    for line in text.splitlines():
+        if line[:1] in (" ", "\t") and current is not None:
+            current += line[1:]
+            continue
+        if current is not None:
+            yield current
+        current = line
+    if current is not None:
+        yield current
+
+
+def _vcard_value(params: list[str], value: str) -> str:
+    upper = [p.upper() for p in params]
+    if "ENCODING=QUOTED-PRINTABLE" in upper or "QUOTED-PRINTABLE" in upper:
+        charset = next((p.split("=", 1)[1] for p in upper if p.startswith("CHARSET=")), "UTF-8")
+        raw = quopri.decodestring(value.encode("latin-1", errors="replace"))
+        value = raw.decode(charset.lower(), errors="replace")
+    return value
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\,;nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def _vcards(text: str) -> Iterator[Contact]:
+    contact: Contact | None = None
+    for line in _vcard_lines(text):
+        head, sep, value = line.partition(":")
+        if not sep:
+            continue
+        name, *params = head.split(";")
+        name = name.rsplit(".", 1)[-1].upper()  # "item1.EMAIL" -> "EMAIL"
+        value = _vcard_value(params, value).strip()
+        if name == "BEGIN" and value.upper() == "VCARD":
+            contact = Contact(names=[])
+        elif name == "END" and contact is not None:
+            if contact.names or contact.emails or contact.profiles:
+                yield contact
+            contact = None
+        elif contact is None:
+            continue
+        elif name == "FN":
+            contact.names.append(_unescape(value))
+        elif name == "N":
+            family, given, additional = ([*value.split(";"), "", "", ""])[:3]
+            full = " ".join(_unescape(p) for p in (given, additional, family) if p)
+            if full:
+                contact.names.append(full)
+        elif name == "EMAIL" and "@" in value:
+            contact.emails.append(value.lower())
+        elif name in ("URL", "X-SOCIALPROFILE", "IMPP"):
+            contact.profiles.extend(_profile_values(_unescape(value), params))
+
+
+def _profile_values(value: str, params: list[str]) -> list[str]:
+    found = []
+    if "://" in value:
+        found.append(profile_key(value))
+    for param in params:
+        key, _, user = param.partition("=")
+        if key.upper() == "X-USER" and user:
+            found.append(handle_key(user))
+    if not found and value:
+        found.append(handle_key(value.split(":", 1)[-1]))
+    return found
+
+
+_FULL_NAME = {"name", "full name", "display name", "anzeigename", "vollständiger name"}
+_FIRST = {"first name", "given name", "vorname"}
+_MIDDLE = {"middle name", "additional name", "weitere vornamen", "zweiter vorname"}
+_LAST = {"last name", "family name", "surname", "nachname"}
+
+
+def _csv_contacts(text: str) -> Iterator[Contact]:
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = csv.reader(io.StringIO(text), dialect)
+    header: list[str] | None = None
+    for row in rows:
+        cells = [cell.strip() for cell in row]
+        if header is None:
+            # LinkedIn's export starts with a few lines of notes before the header
+            lowered = [cell.lower() for cell in cells]
+            if any(cell in _FULL_NAME | _FIRST | _LAST for cell in lowered):
+                header = lowered
+            continue
+        contact = _csv_row(header, cells)
+        if contact is not None:
+            yield contact
+
+
+def _csv_row(header: list[str], cells: list[str]) -> Contact | None:
+    full: list[str] = []
+    parts: dict[str, str] = {}
+    contact = Contact(names=[])
+    for title, cell in zip(header, cells, strict=False):
+        if not cell:
+            continue
+        if title in _FULL_NAME:
+            full.append(cell)
+        elif title in _FIRST | _MIDDLE | _LAST:
+            role = "first" if title in _FIRST else "middle" if title in _MIDDLE else "last"
+            parts[role] = cell
+        elif "mail" in title and "name" not in title and "type" not in title:
+            contact.emails.extend(a.strip().lower() for a in cell.split(":::") if "@" in a)
+        elif any(word in title for word in ("url", "profile", "website", "web page")):
+            contact.profiles.extend(profile_key(u) for u in cell.split(":::") if "://" in u)
+    built = " ".join(parts[role] for role in ("first", "middle", "last") if role in parts)
+    contact.names = [*full, built] if built else full
+    if not (contact.names or contact.emails or contact.profiles):
+        return None
+    return contact
+
+
+# -- the allowlist --------------------------------------------------------------------
+
+
+def allowlist_keys(text: str) -> set[str]:
+    """Keys of an allowlist: ``network:profile``, ``*:profile``, ``name:folded``."""
+    keys: set[str] = set()
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _PREFIX.fullmatch(line)
+        prefix, rest = (match.group(1), match.group(2).strip()) if match else ("", line)
+        if prefix in ("http", "https"):
+            keys.add(f"*:{profile_key(line)}")
+        elif prefix == "name" or not prefix:
+            keys.add(f"name:{fold_name(rest)}")
+        elif "://" in rest:
+            keys.add(f"{prefix}:{profile_key(rest)}")
+        else:
+            keys.add(f"{prefix}:{handle_key(rest)}")
+    return keys
+
+
+# -- the index, rebuilt when a file changes -------------------------------------------
+
+
+@dataclass
+class _Index:
+    names: dict[str, list[Contact]] = field(default_factory=dict)
+    profiles: dict[str, list[Contact]] = field(default_factory=dict)
+    allowed: set[str] = field(default_factory=set)
+
+
+class KnownPeople:
+    """Answers "does the user know this requester?" and "at which address?".
+
+    ``remember=False`` reads the state store's cache but never writes it (dry runs).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: StateStore,
+        backend: MailboxBackend | None,
+        *,
+        remember: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.backend = backend
+        self.remember = remember
+        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._index = _Index()
+
+    @property
+    def allowlist_path(self) -> Path:
+        configured = self.settings.contacts.allowlist
+        if configured is not None:
+            return configured
+        return self.settings.state.path.parent / DEFAULT_ALLOWLIST_NAME
+
+    # -- questions --------------------------------------------------------------------
+
+    def is_known(self, requester: Requester, network: str | None = None) -> bool:
+        index = self._current()
+        if self._allowed(index, requester, network) or self._contacts_of(index, requester):
+            return True
+        return self._in_correspondence(requester)
+
+    def address_for(self, requester: Requester) -> str | None:
+        """An address from the contacts, only when it is unambiguous: never the wrong person."""
+        index = self._current()
+        addresses: list[str] = []
+        for contact in self._contacts_of(index, requester):
+            addresses.extend(contact.emails)
+        distinct = list(dict.fromkeys(addresses))
+        if not distinct:
+            return None
+        by_profile = self._by_profile(index, requester)
+        if by_profile:
+            # a profile match is certain; take its first address
+            return next((a for c in by_profile for a in c.emails), distinct[0])
+        named = self._by_name(index, requester)
+        if len(named) > 1 and len({tuple(c.emails) for c in named}) > 1:
+            return None  # two different people share this name
+        return distinct[0]
+
+    def problems(self) -> list[str]:
+        """Contacts files that cannot be read, for `introgate check`."""
+        problems = []
+        for path in self.settings.contacts.files:
+            try:
+                read_contacts(path)
+            except (OSError, csv.Error, ValueError) as exc:
+                problems.append(f"{path}: contacts file cannot be read: {exc}")
+        allowlist = self.settings.contacts.allowlist
+        if allowlist is not None and allowlist.exists() and not allowlist.is_file():
+            problems.append(f"{allowlist}: allowlist is not a file")
+        return problems
+
+    # -- changes ----------------------------------------------------------------------
+
+    def allow(self, requester: Requester, network: str) -> None:
+        """Add the requester to the allowlist (a profile when there is one, else the name)."""
+        network = one_line(network).lower()
+        if requester.profile_url and network:
+            entry = f"{network}:{one_line(requester.profile_url)}"
+        elif requester.handle and network:
+            entry = f"{network}:{one_line(requester.handle)}"
+        else:
+            entry = f"name:{one_line(requester.name)}"
+        path = self.allowlist_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if _entry_key(entry) in allowlist_keys(existing):
+            return
+        added = datetime.now(UTC).date().isoformat()
+        lines = [f"# {one_line(requester.name)}, added {added}", entry, ""]
+        prefix = "" if not existing or existing.endswith("\n") else "\n"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(prefix + "\n".join(lines))
+        self._signature = None
+        log.info("allowlisted %s (%s)", one_line(requester.name), entry)
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def _allowed(self, index: _Index, requester: Requester, network: str | None) -> bool:
+        allowed = index.allowed
+        if not allowed:
+            return False
+        if f"name:{fold_name(requester.name)}" in allowed:
+            return True
+        for key in _requester_profiles(requester):
+            if f"*:{key}" in allowed:
+                return True
+            if network is not None and f"{network.lower()}:{key}" in allowed:
+                return True
+            if network is None and any(k.endswith(f":{key}") for k in allowed):
+                return True
+        return False
+
+    def _by_profile(self, index: _Index, requester: Requester) -> list[Contact]:
+        found: list[Contact] = []
+        for key in _requester_profiles(requester):
+            found.extend(index.profiles.get(key, ()))
+        return found
+
+    def _by_name(self, index: _Index, requester: Requester) -> list[Contact]:
+        return list(index.names.get(fold_name(requester.name), ()))
+
+    def _contacts_of(self, index: _Index, requester: Requester) -> list[Contact]:
+        found = self._by_profile(index, requester) + self._by_name(index, requester)
+        return list({id(c): c for c in found}.values())
+
+    def _in_correspondence(self, requester: Requester) -> bool:
+        folders = self.settings.contacts.correspondence_folders
+        name = one_line(requester.name)
+        # one word ("Jane") would match strangers; ask only about full names
+        if self.backend is None or not folders or len(name.split()) < 2:
+            return False
+        key = f"mail:{fold_name(name)}"
+        cached = self.store.known_person(key)
+        if cached is not None and datetime.now(UTC) - _aware(cached[2]) < CORRESPONDENCE_TTL:
+            return cached[0]
+        found, complete = False, True
+        for folder in folders:
+            for header in ("To", "Cc", "From"):
+                try:
+                    if self.backend.find_by_header(folder, header, name):
+                        found = True
+                        break
+                except Exception as exc:  # noqa: BLE001 - a missing folder must not stop the pass
+                    complete = False
+                    self._report(f"cannot search {folder!r} for earlier mail: {exc}")
+                    break
+            if found:
+                break
+        if self.remember and (found or complete):
+            self.store.remember_person(key, found, "correspondence" if found else None)
+        return found
+
+    # -- files ------------------------------------------------------------------------
+
+    def _current(self) -> _Index:
+        paths = [*self.settings.contacts.files, self.allowlist_path]
+        signature = tuple(_stamp(path) for path in paths)
+        if signature != self._signature:
+            self._index = self._build()
+            self._signature = signature
+        return self._index
+
+    def _build(self) -> _Index:
+        index = _Index()
+        for path in self.settings.contacts.files:
+            try:
+                contacts = read_contacts(path)
+            except (OSError, csv.Error, ValueError) as exc:
+                self._report(f"{path}: contacts file cannot be read: {exc}")
+                continue
+            for contact in contacts:
+                for name in {fold_name(n) for n in contact.names} - {""}:
+                    index.names.setdefault(name, []).append(contact)
+                for profile in set(contact.profiles) - {""}:
+                    index.profiles.setdefault(profile, []).append(contact)
+        allowlist = self.allowlist_path
+        if allowlist.is_file():
+            try:
+                index.allowed = allowlist_keys(allowlist.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                self._report(f"{allowlist}: allowlist cannot be read: {exc}")
+        return index
+
+    def _report(self, problem: str) -> None:
+        # a pass makes a new KnownPeople: remember what was said for the whole process
+        if problem not in _REPORTED:
+            _REPORTED.add(problem)
+            log.warning("%s", problem)
+
+
+def _requester_profiles(requester: Requester) -> Iterable[str]:
+    if requester.profile_url:
+        yield profile_key(requester.profile_url)
+    if requester.handle:
+        yield handle_key(requester.handle)
+
+
+def _entry_key(entry: str) -> str:
+    return next(iter(allowlist_keys(entry)), "")
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,36 @@
+"""Rules: declarative TOML files evaluated against ``MessageFacts``.
+
+CONTRACT (implemented by the rules issue):
+
+    load_rules(settings, account=None) -> RuleSet       # RuleFileErrors lists every problem
+    RuleSet.evaluate(facts: MessageFacts) -> Evaluation
+    Evaluation.matched: list[str]                       # names of rules that matched
+    Evaluation.actions: list[PlannedAction]             # in the order they must run
+    Evaluation.traces: list[RuleTrace]                  # for `explain`
+    PlannedAction.describe() -> dict                    # {"type": "label", "value": "..."}
+    PlannedAction.apply(ctx: ActionContext) -> ActionOutcome   # honours ctx.dry_run
+
+Also: ``check_folders(ruleset, folders)`` (needs the mailbox), ``RuleReloader`` (the
+daemon's rules, following edits) and ``rules_json_schema()`` (`introgate schema rules`).
+"""
+
+from engine.rules.actions.base import ActionContext, ActionOutcome, PlannedAction
+from engine.rules.check import check_folders
+from engine.rules.evaluate import Evaluation, RuleSet, RuleTrace
+from engine.rules.load import RuleFileErrors, load_rules
+from engine.rules.reload import RuleReloader
+from engine.rules.schema import rules_json_schema
+
+__all__ = [
+    "ActionContext",
+    "ActionOutcome",
+    "Evaluation",
+    "PlannedAction",
+    "RuleFileErrors",
+    "RuleReloader",
+    "RuleSet",
+    "RuleTrace",
+    "check_folders",
+    "load_rules",
+    "rules_json_schema",
+]

@@ -1,0 +1,134 @@
+"""``draft = { template = "ask-intro", language = "auto", once_per_person_days = 30 }``.
+
+Asks the drafts part for a reply draft; ``draft = true`` takes every default. The
+template must exist for each language the draft may be written in, checked at load.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from engine.drafts import DraftOrder
+from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction
+from engine.rules.conditions.base import MessageView
+from engine.rules.context import LANGUAGES, LoadContext
+
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class DraftSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    language: Literal["auto", "de", "en"] = Field(
+        default="auto",
+        description="auto: the notification's language if de or en, else the default language.",
+    )
+    template: str = Field(
+        default="ask-intro",
+        validate_default=True,
+        description="Template name: <template>.<language>.txt.j2 in the templates folder.",
+    )
+    once_per_person_days: int = Field(
+        default=30,
+        ge=0,
+        description="Ask the same person at most once in this many days; 0 = no limit.",
+    )
+
+    @field_validator("template")
+    @classmethod
+    def _template_exists(cls, value: str, info: ValidationInfo) -> str:
+        if _TEMPLATE_NAME.fullmatch(value) is None:
+            raise ValueError(f'"{value}" is not a template name (letters, digits, - and _)')
+        context = info.context
+        if isinstance(context, LoadContext):
+            language = info.data.get("language", "auto")
+            languages = LANGUAGES if language == "auto" else (language,)
+            problem = context.template_problem(value, languages)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+
+def _draft_shorthand(value: Any) -> Any:
+    if value is True:
+        return {}
+    if value is False:
+        return None
+    if isinstance(value, dict):
+        return value
+    raise ValueError(
+        f'expected true or a table such as {{ template = "ask-intro" }}, got {value!r}'
+    )
+
+
+@dataclass(frozen=True)
+class Draft(RuleAction):
+    key: ClassVar[str] = "draft"
+    type: ClassVar[str] = "draft"
+    stage: ClassVar[int] = 50
+    setting: ClassVar[Any] = Annotated[
+        DraftSetting | None,
+        BeforeValidator(_draft_shorthand, json_schema_input_type=bool | DraftSetting),
+    ]
+    doc: ClassVar[str] = "Draft a reply asking for an introduction (true takes the defaults)."
+
+    template: str
+    language: str
+    once_per_person_days: int | None
+
+    @classmethod
+    def compile(cls, setting: DraftSetting | None, context: LoadContext) -> list[RuleAction]:
+        if setting is None:
+            return []
+        days = setting.once_per_person_days or None
+        return [cls(setting.template, setting.language, days)]
+
+    def plan(self, message: MessageView, default_language: str) -> RuleAction:
+        if self.language != "auto":
+            return self
+        notification = message.notification
+        spoken = notification.language if notification is not None else None
+        language = spoken if spoken in LANGUAGES else default_language
+        return Draft(self.template, language or default_language, self.once_per_person_days)
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": "draft", "template": self.template, "language": self.language}
+
+    def apply(self, ctx: ActionContext) -> ActionOutcome:
+        language = (
+            self.language if self.language in LANGUAGES else ctx.settings.identity.default_language
+        )
+        order = DraftOrder(
+            template=self.template,
+            language=language,  # type: ignore[arg-type]
+            once_per_person_days=self.once_per_person_days,
+        )
+        outcome = ctx.drafter.ensure_draft(ctx.facts, order, dry_run=ctx.dry_run)
+        short = outcome.short_id or (outcome.draft_id or "").strip("<>")[:10]
+        summaries = {
+            "created": f"draft {short}…",
+            "exists": f"draft {short}… exists",
+            "recently_asked": "no draft: asked recently",
+            "would_create": "would draft",
+            "not_a_request": "no draft: not a request",
+        }
+        detail = self.describe() | {"status": outcome.status, "draft_id": outcome.draft_id}
+        if outcome.detail:
+            detail["detail"] = outcome.detail
+        return ActionOutcome(
+            "draft",
+            summaries.get(outcome.status, f"draft {outcome.status}"),
+            outcome.status == "created",
+            detail,
+        )

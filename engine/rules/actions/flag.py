@@ -1,0 +1,33 @@
+"""``flag = true``: mark the message important (``\\Flagged``), so the user sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from engine.mail import FLAGGED
+from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
+from engine.rules.context import LoadContext
+
+
+@dataclass(frozen=True)
+class Flag(RuleAction):
+    key: ClassVar[str] = "flag"
+    type: ClassVar[str] = "flag"
+    stage: ClassVar[int] = 10
+    setting: ClassVar[Any] = bool
+    doc: ClassVar[str] = "Flag the message (\\Flagged)."
+
+    @classmethod
+    def compile(cls, setting: bool, context: LoadContext) -> list[RuleAction]:
+        return [cls()] if setting else []
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": "flag"}
+
+    def apply(self, ctx: ActionContext) -> ActionOutcome:
+        ref = message_ref(ctx, "flag")
+        if ctx.dry_run:
+            return ActionOutcome("flag", "would flag", False, self.describe())
+        ctx.backend.set_flags(ref, [FLAGGED])
+        return ActionOutcome("flag", "flagged", True, self.describe())

@@ -1,0 +1,33 @@
+"""``mark_read = true``: mark the message read (``\\Seen``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from engine.mail import SEEN
+from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
+from engine.rules.context import LoadContext
+
+
+@dataclass(frozen=True)
+class MarkRead(RuleAction):
+    key: ClassVar[str] = "mark_read"
+    type: ClassVar[str] = "mark_read"
+    stage: ClassVar[int] = 10
+    setting: ClassVar[Any] = bool
+    doc: ClassVar[str] = "Mark the message read (\\Seen)."
+
+    @classmethod
+    def compile(cls, setting: bool, context: LoadContext) -> list[RuleAction]:
+        return [cls()] if setting else []
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": "mark_read"}
+
+    def apply(self, ctx: ActionContext) -> ActionOutcome:
+        ref = message_ref(ctx, "mark_read")
+        if ctx.dry_run:
+            return ActionOutcome("mark_read", "would mark read", False, self.describe())
+        ctx.backend.set_flags(ref, [SEEN])
+        return ActionOutcome("mark_read", "marked read", True, self.describe())

@@ -1,0 +1,36 @@
+"""``mutual_at_least = 3``: the requester shares at least this many contacts with the user."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import Field
+
+from engine.rules.conditions.base import Condition, MessageView
+from engine.rules.context import LoadContext
+
+
+class MutualAtLeast(Condition):
+    key: ClassVar[str] = "mutual_at_least"
+    setting: ClassVar[Any] = Annotated[int, Field(ge=0)]
+    doc: ClassVar[str] = (
+        "At least this many mutual contacts; false when the notification does not say."
+    )
+    needs_notification: ClassVar[bool] = True
+
+    @classmethod
+    def compile(cls, setting: int, context: LoadContext) -> Self:
+        return cls(setting)
+
+    def check(self, message: MessageView) -> tuple[Any, bool]:
+        notification = message.notification
+        if notification is None or notification.mutual_connections is None:
+            return None, False
+        mutual = notification.mutual_connections
+        return mutual, mutual >= self.expected
+
+    def holds(self, message: MessageView) -> bool:
+        notification = message.notification
+        if notification is None or notification.mutual_connections is None:
+            return False
+        return notification.mutual_connections >= int(self.expected)

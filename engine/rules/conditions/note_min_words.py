@@ -1,0 +1,28 @@
+"""``note_min_words = 8``: the note is long enough to be an introduction."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import Field
+
+from engine.rules.conditions.base import Condition, MessageView
+from engine.rules.context import LoadContext
+
+
+class NoteMinWords(Condition):
+    key: ClassVar[str] = "note_min_words"
+    setting: ClassVar[Any] = Annotated[int, Field(ge=1)]
+    doc: ClassVar[str] = "The note has at least this many words."
+    needs_notification: ClassVar[bool] = True
+
+    @classmethod
+    def compile(cls, setting: int, context: LoadContext) -> Self:
+        return cls(setting)
+
+    def check(self, message: MessageView) -> tuple[Any, bool]:
+        notification = message.notification
+        if notification is None:
+            return None, False
+        words = len(notification.note.split()) if notification.note else 0
+        return words, words >= self.expected

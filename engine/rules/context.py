@@ -1,0 +1,51 @@
+"""What a rule file is checked against: the configuration, the known networks, the templates."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """Facts outside the rule file that a rule's settings must agree with."""
+
+    default_language: str = "en"
+    # network names recognition knows; empty = not checked
+    networks: frozenset[str] = frozenset()
+    # folders searched for ``<template>.<language>.txt.j2``, first wins
+    template_dirs: tuple[Path, ...] = field(default_factory=tuple)
+
+    def template_problem(self, template: str, languages: tuple[str, ...]) -> str | None:
+        """Why ``template`` cannot be used for every one of ``languages``, or None."""
+        missing = [
+            language
+            for language in languages
+            if not any(
+                (folder / f"{template}.{language}.txt.j2").is_file()
+                for folder in self.template_dirs
+            )
+        ]
+        if not missing:
+            return None
+        names = [f"{template}.{language}.txt.j2" for language in missing]
+        where = ", ".join(str(folder) for folder in self.template_dirs) or "no template folder"
+        message = f"no template {' or '.join(names)} in {where}"
+        hint = did_you_mean(template, self.template_names())
+        return message + hint
+
+    def template_names(self) -> list[str]:
+        names: set[str] = set()
+        for folder in self.template_dirs:
+            if folder.is_dir():
+                names.update(p.name.split(".")[0] for p in folder.glob("*.txt.j2"))
+        return sorted(names)
+
+
+def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean "X"?)`` for a near miss, else an empty string."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close and close[0] != value else ""

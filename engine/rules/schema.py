@@ -1,0 +1,166 @@
+"""The pydantic models of a rule file, built from the condition and action registries.
+
+Each condition and action brings the type of its own setting, so adding one to its
+registry tuple is all it takes for the file checker and the JSON Schema to know it.
+Validating a ``when`` table compiles its conditions (the validated value of
+``note_matches`` is a ready ``NoteMatches`` with its regex compiled); the
+``LoadContext`` travels as pydantic's validation context.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+
+from engine.rules.actions import ALL as ACTIONS
+from engine.rules.actions import RuleAction
+from engine.rules.conditions import ALL as CONDITIONS
+from engine.rules.conditions import Condition
+from engine.rules.context import LoadContext
+
+ANY = "any"
+NOT = "not"
+CONTINUE = "continue"
+_STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+class _WhenBase(BaseModel):
+    model_config = _STRICT
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> _WhenBase:
+        if not self.model_fields_set:
+            # an empty table would match every message, which is never what was meant
+            raise ValueError("needs at least one condition")
+        return self
+
+
+class _ThenBase(BaseModel):
+    model_config = _STRICT
+
+    @model_validator(mode="after")
+    def _one_move(self) -> _ThenBase:
+        if getattr(self, "move", None) and getattr(self, "archive", None):
+            raise ValueError("move and archive both move the message: keep one")
+        return self
+
+
+class _RuleBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+    name: Annotated[str, Field(min_length=1, description="Unique among all rule files.")]
+    description: str = Field(default="", description="What the rule is for, in words.")
+    enabled: bool = Field(default=True, description="false keeps the rule but never runs it.")
+    continue_: bool = Field(
+        default=False,
+        alias=CONTINUE,
+        description="Go on to the next rules after this one matched (default: stop here).",
+    )
+
+
+def _compiled(kind: type[Condition]) -> Any:
+    def compile_setting(value: Any, info: ValidationInfo) -> Condition:
+        context = info.context if isinstance(info.context, LoadContext) else LoadContext()
+        return kind.compile(value, context)
+
+    return Annotated[kind.setting, AfterValidator(compile_setting)]
+
+
+def _planned(kind: type[RuleAction]) -> Any:
+    def compile_setting(value: Any, info: ValidationInfo) -> list[RuleAction]:
+        context = info.context if isinstance(info.context, LoadContext) else LoadContext()
+        return kind.compile(value, context)
+
+    return Annotated[kind.setting, AfterValidator(compile_setting)]
+
+
+@functools.cache
+def models() -> tuple[type[BaseModel], type[BaseModel], type[BaseModel]]:
+    """(When, Then, Rule), built once on first use."""
+    when_fields: dict[str, Any] = {
+        kind.key: (_compiled(kind) | None, Field(default=None, description=kind.doc))
+        for kind in CONDITIONS
+    }
+    when_fields[ANY] = (
+        "list[When] | None",
+        Field(default=None, min_length=1, description="At least one of these tables holds."),
+    )
+    when_fields["not_"] = (
+        "When | None",
+        Field(default=None, alias=NOT, description="Not all of these conditions hold."),
+    )
+    when = create_model("When", __base__=_WhenBase, **when_fields)
+    when.model_rebuild(_types_namespace={"When": when})
+
+    then_fields: dict[str, Any] = {
+        kind.key: (_planned(kind) | None, Field(default=None, description=kind.doc))
+        for kind in ACTIONS
+    }
+    then_fields["continue_"] = (
+        bool,
+        Field(default=False, alias=CONTINUE, description="Same as the rule's continue."),
+    )
+    then = create_model("Then", __base__=_ThenBase, **then_fields)
+
+    rule = create_model(
+        "Rule",
+        __base__=_RuleBase,
+        when=(when, Field(description="Conditions; all must hold.")),
+        then=(then, Field(default_factory=then, description="Actions, run in a safe order.")),
+    )
+    return when, then, rule
+
+
+def allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """The keys the table at ``loc`` (inside one rule) may have, for "did you mean"."""
+    model: Any = models()[2]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = _field(model, part)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _field(model: Any, key: str) -> Any:
+    for name, info in model.model_fields.items():
+        if (info.alias or name) == key:
+            return info
+    return None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def rules_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule file, for editor completion (`introgate schema rules`)."""
+    rule = models()[2]
+    rule_file = create_model(
+        "RuleFile",
+        __config__=ConfigDict(extra="forbid", title="introgate rule file"),
+        rule=(list[rule], Field(default_factory=list, description="One [[rule]] table each.")),  # type: ignore[valid-type]
+    )
+    schema = rule_file.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
