@@ -1,0 +1,190 @@
+"""Turning a rendered reply into a message: ``EmailMessage`` writes every header.
+
+Nothing here glues header text by hand. Values from the notification are reduced to one
+clean line first and then handed to ``EmailMessage``, which quotes and encodes them, so
+no name or note can add a header line. The recipient is only ever the requester's own
+address: never the notification's sender, its Reply-To, or a robot address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.utils import format_datetime, getaddresses
+
+from engine.config import Identity
+from engine.drafts.untrusted import one_line
+from engine.errors import ConfigError, IntrogateError
+from engine.recognition.model import RequestNotification
+
+REQUEST_HEADER = "X-Introgate-Request"
+MESSAGE_ID_DOMAIN = "introgate.invalid"
+_MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+# address local parts that belong to machines, not to the requester
+_ROBOT_PHRASES = ("noreply", "donotreply", "mailerdaemon", "autoreply")
+_ROBOT_WORDS = frozenset(
+    {
+        "notification",
+        "notifications",
+        "notify",
+        "mailrobot",
+        "robot",
+        "invitation",
+        "invitations",
+        "invite",
+        "invites",
+        "postmaster",
+        "bounce",
+        "bounces",
+        "automated",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RequestIds:
+    """The request id (``X-Introgate-Request``) and the draft's Message-ID derived from it."""
+
+    request_id: str
+    message_id: str
+
+    @property
+    def short(self) -> str:
+        return self.request_id[:10]
+
+
+def request_ids(
+    account: str,
+    notification: RequestNotification,
+    person_keys: list[str],
+    notification_message_id: str | None,
+) -> RequestIds:
+    """The same account, requester and notification always give the same ids.
+
+    ``person_keys[0]`` is the requester's most specific key (network profile or handle,
+    else the folded name), so two requests in one digest mail get two ids.
+    """
+    person = person_keys[0] if person_keys else one_line(notification.requester.name)
+    material = "|".join(
+        [account, notification.network.lower(), person, (notification_message_id or "").strip()]
+    )
+    digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
+    return RequestIds(request_id=digest, message_id=f"<introgate.{digest}@{MESSAGE_ID_DOMAIN}>")
+
+
+def message_id_or_none(value: str | None) -> str | None:
+    """A well-formed ``<id@host>`` Message-ID, or None (then no threading headers)."""
+    cleaned = one_line(value, limit=998)
+    return cleaned if _MESSAGE_ID.fullmatch(cleaned) else None
+
+
+def is_robot_address(address: str) -> bool:
+    """no-reply, notifications+x, mailrobot, invitations ...: a reply there reaches nobody."""
+    local = address.rsplit("@", 1)[0].lower()
+    squashed = re.sub(r"[-_.]", "", local)
+    if any(phrase in squashed for phrase in _ROBOT_PHRASES):
+        return True
+    return any(word in _ROBOT_WORDS for word in re.split(r"[-_.+]", local))
+
+
+def addresses_in(values: Iterable[str | None]) -> set[str]:
+    """Lower-cased addresses in header values (From, Reply-To, Sender ...)."""
+    texts = [one_line(str(v), limit=4000) for v in values if v]
+    return {addr.lower() for _, addr in getaddresses(texts) if addr}
+
+
+def usable_recipient(candidate: str | None, *, excluded: set[str]) -> tuple[str | None, str]:
+    """The address to reply to, or None and why not (for the log line)."""
+    if not candidate:
+        return None, "no address known"
+    address = one_line(candidate, limit=320)
+    if not _ADDRESS.fullmatch(address):
+        return None, "known address is not a plain e-mail address"
+    if address.lower() in excluded:
+        return None, "known address is the notification's own sender or reply-to"
+    if is_robot_address(address):
+        return None, f"known address {address} is a robot address"
+    return address, "known address"
+
+
+def identity_address(identity: Identity) -> Address:
+    if not identity.addresses:
+        raise ConfigError("identity.addresses is empty: drafts need a From address")
+    address = identity.addresses[0].strip()
+    try:
+        return Address(display_name=one_line(identity.name), addr_spec=address)
+    except (ValueError, IndexError) as exc:
+        raise ConfigError(f"identity.addresses: {address!r} is not an e-mail address") from exc
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything a draft consists of, already rendered and cleaned."""
+
+    identity: Identity
+    recipient: str | None
+    recipient_name: str
+    subject: str
+    body: str
+    language: str
+    ids: RequestIds
+    in_reply_to: str | None
+    date: datetime
+
+
+def compose(reply: Reply) -> EmailMessage:
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = identity_address(reply.identity)
+    if reply.recipient:
+        message["To"] = Address(
+            display_name=one_line(reply.recipient_name), addr_spec=reply.recipient
+        )
+    message["Subject"] = one_line(reply.subject, limit=250)
+    message["Date"] = format_datetime(reply.date)
+    message["Message-ID"] = reply.ids.message_id
+    if reply.in_reply_to:
+        message["In-Reply-To"] = reply.in_reply_to
+        message["References"] = reply.in_reply_to
+    message[REQUEST_HEADER] = reply.ids.request_id
+    # quoted-printable keeps the text readable in the raw message and 7-bit clean for
+    # servers without 8BITMIME
+    message.set_content(reply.body, charset="utf-8", cte="quoted-printable")
+    message["Content-Language"] = reply.language  # after set_content, which clears Content-*
+    check_header_lines(message)
+    return message
+
+
+def check_header_lines(message: EmailMessage) -> None:
+    """Read the serialised message back: the header names must be exactly the ones set."""
+    parsed = BytesHeaderParser(policy=policy.default).parsebytes(message.as_bytes())
+    if [name.lower() for name in parsed] != [name.lower() for name in message]:
+        raise IntrogateError(
+            "refusing to store a draft whose headers came out different from what was set "
+            f"({', '.join(parsed.keys())}): a value from the notification is hostile"
+        )
+
+
+def answer_on_network_preamble(
+    language: str, requester_name: str, network_label: str, link: str | None
+) -> str:
+    """First lines of a draft without recipient: where to answer instead (for the user)."""
+    name = one_line(requester_name)
+    if language == "de":
+        hint = (
+            f"(Keine E-Mail-Adresse von {name} bekannt: Den Text unten auf {network_label} "
+            "senden und diese Zeilen weglassen.)"
+        )
+    else:
+        hint = (
+            f"(No e-mail address known for {name}: send the text below on {network_label} "
+            "and leave out these lines.)"
+        )
+    return f"{link}\n{hint}\n\n" if link else f"{hint}\n\n"

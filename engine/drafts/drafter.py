@@ -1,0 +1,359 @@
+"""One draft per request, at most one request per person in a while, and never two copies.
+
+The order of work is what makes a draft exist exactly once: look in the ledger, then in
+the Drafts folder (a crash after storing but before recording leaves a draft the ledger
+does not know: it is recorded now instead of stored again), then store, then record.
+The Message-ID is derived from the request, so both lookups find an earlier attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.parser import BytesHeaderParser
+from typing import TYPE_CHECKING, Literal
+
+from engine.backends.base import FolderRole, MailboxBackend
+from engine.config import Settings
+from engine.drafts.compose import (
+    Reply,
+    RequestIds,
+    addresses_in,
+    answer_on_network_preamble,
+    compose,
+    message_id_or_none,
+    request_ids,
+    usable_recipient,
+)
+from engine.drafts.templates import ReplyTemplates, network_label, reply_variables
+from engine.drafts.untrusted import one_line, web_link
+from engine.facts import MessageFacts
+from engine.mail import DRAFT, SEEN, MessageRef
+from engine.people import person_keys
+from engine.recognition.model import Requester, RequestNotification
+from engine.state.store import DraftRecord, StateStore
+
+if TYPE_CHECKING:
+    from engine.people import KnownPeople
+
+log = logging.getLogger("introgate.drafts")
+
+DraftStatus = Literal["created", "exists", "recently_asked", "would_create", "not_a_request"]
+# ledger statuses: drafted -> sending -> sent, or dismissed / allowed
+DRAFTED = "drafted"
+
+
+@dataclass(frozen=True)
+class DraftOrder:
+    template: str = "ask-intro"
+    language: Literal["auto", "de", "en"] = "auto"
+    once_per_person_days: int | None = 30
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    status: DraftStatus
+    draft_id: str | None = None
+    detail: str = ""
+    language: str | None = None
+    recipient: str | None = None
+
+    @property
+    def short_id(self) -> str | None:
+        """The id ``introgate drafts`` shows and accepts (a prefix of the request id)."""
+        if not self.draft_id or not self.draft_id.startswith("<introgate."):
+            return None
+        return self.draft_id[len("<introgate.") :][:10]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    ids: RequestIds
+    raw: bytes
+    language: str
+    recipient: str | None
+    subject: str
+    source: str
+
+
+class Drafter:
+    """Drafts for one account; templates are compiled once when the drafter is made."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: StateStore,
+        backend: MailboxBackend,
+        account: str,
+        known: KnownPeople | None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.backend = backend
+        self.account = account
+        self.known = known
+        self.templates = ReplyTemplates(settings)
+
+    def ensure_draft(
+        self, facts: MessageFacts, order: DraftOrder, *, dry_run: bool
+    ) -> DraftOutcome:
+        notification = facts.notification
+        if notification is None:
+            return DraftOutcome("not_a_request", detail="no contact request recognised")
+        keys = person_keys(notification)
+        ids = request_ids(self.account, notification, keys, facts.message_id)
+        who = one_line(notification.requester.name)
+
+        if self.store.draft(ids.message_id) is not None:
+            return self._outcome("exists", ids, f"draft {ids.short} for {who} already made")
+
+        drafts_folder = self.backend.folder_for(FolderRole.DRAFTS)
+        stored = self.backend.find_by_message_id(drafts_folder, ids.message_id)
+        if stored:
+            # stored by an earlier pass that stopped before recording it: record, don't store
+            if not dry_run:
+                self._record_found(facts, notification, ids, keys, drafts_folder, stored[0])
+            return self._outcome(
+                "exists", ids, f"draft {ids.short} for {who} found in {drafts_folder}"
+            )
+
+        last = self._last_asked(keys, notification)
+        days = order.once_per_person_days
+        if (
+            last is not None
+            and days is not None
+            and datetime.now(UTC) - last < timedelta(days=days)
+        ):
+            return self._outcome(
+                "recently_asked",
+                None,
+                f"{who} was asked on {last.date().isoformat()}, within {days} days",
+            )
+
+        plan = self._plan(facts, notification, order, ids)
+        if plan is None:
+            return self._outcome(
+                "not_a_request",
+                None,
+                f"no draft for {who}: no address known and no link to answer on the network",
+            )
+        if dry_run:
+            return self._outcome(
+                "would_create", ids, f"would draft {plan.language} reply to {who}", plan
+            )
+
+        self.backend.append(drafts_folder, plan.raw, flags=[DRAFT, SEEN])
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.store.record_draft(
+            DraftRecord(
+                draft_id=ids.message_id,
+                request_id=ids.request_id,
+                account=self.account,
+                person_key=_ledger_key(keys),
+                network=notification.network,
+                requester=who,
+                profile_url=web_link(notification.requester.profile_url),
+                language=plan.language,
+                recipient=plan.recipient,
+                subject=plan.subject,
+                notification_message_id=facts.message_id,
+                source_folder=facts.ref.folder if facts.ref else None,
+                source_key=facts.ref.key if facts.ref else None,
+                status=DRAFTED,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        self.store.audit(
+            self.account,
+            facts.ref,
+            "draft",
+            {
+                "draft_id": ids.message_id,
+                "language": plan.language,
+                "recipient": plan.recipient,
+                "template": plan.source,
+            },
+        )
+        return self._outcome(
+            "created", ids, f"drafted {plan.language} reply to {who} in {drafts_folder}", plan
+        )
+
+    # -- parts ------------------------------------------------------------------
+
+    def _outcome(
+        self, status: DraftStatus, ids: RequestIds | None, detail: str, plan: _Plan | None = None
+    ) -> DraftOutcome:
+        log.debug("draft %s: %s", status, detail)
+        return DraftOutcome(
+            status=status,
+            draft_id=ids.message_id if ids else None,
+            detail=detail,
+            language=plan.language if plan else None,
+            recipient=plan.recipient if plan else None,
+        )
+
+    def _last_asked(self, keys: list[str], notification: RequestNotification) -> datetime | None:
+        """Newest draft for this person: by any of their keys, as the ledger or a past draft has it.
+
+        The ledger keeps one key per draft (the folded name, which matches across
+        networks); a past draft's profile is turned into keys again here, so the same
+        profile under a changed name is still the same person.
+        """
+        last = self.store.last_asked(keys)
+        wanted = set(keys)
+        for record in self.store.drafts():
+            if record.network != notification.network or not record.profile_url:
+                continue
+            earlier = RequestNotification(
+                network=record.network,
+                kind=notification.kind,
+                requester=Requester(name=record.requester or "", profile_url=record.profile_url),
+            )
+            if wanted & set(person_keys(earlier)):
+                created = datetime.fromisoformat(record.created_at)
+                last = created if last is None or created > last else last
+        return last
+
+    def _recipient(self, facts: MessageFacts, notification: RequestNotification) -> str | None:
+        if self.known is None:
+            return None
+        excluded = _notification_addresses(facts)
+        excluded |= {a.lower() for a in self.settings.identity.addresses}
+        address, why = usable_recipient(
+            self.known.address_for(notification.requester), excluded=excluded
+        )
+        if address is None and why != "no address known":
+            log.warning(
+                "draft for %s: %s; drafting without recipient",
+                one_line(notification.requester.name),
+                why,
+            )
+        return address
+
+    def _plan(
+        self,
+        facts: MessageFacts,
+        notification: RequestNotification,
+        order: DraftOrder,
+        ids: RequestIds,
+    ) -> _Plan | None:
+        """The draft to store; None when it could reach nobody (no address, no link)."""
+        identity = self.settings.identity
+        language = self.templates.choose_language(
+            order.template, order.language, notification.language, identity.default_language
+        )
+        recipient = self._recipient(facts, notification)
+        link = (
+            None
+            if recipient
+            else (web_link(notification.reply_link) or web_link(notification.requester.profile_url))
+        )
+        if recipient is None and link is None:
+            return None
+        rendered = self.templates.render(
+            order.template,
+            language,
+            reply_variables(
+                notification, identity, language=language, recipient=recipient, reply_link=link
+            ),
+        )
+        body = rendered.body
+        if recipient is None:
+            body = (
+                answer_on_network_preamble(
+                    identity.default_language,
+                    notification.requester.name,
+                    network_label(notification),
+                    link,
+                )
+                + body
+            )
+        message = compose(
+            Reply(
+                identity=identity,
+                recipient=recipient,
+                recipient_name=notification.requester.name,
+                subject=rendered.subject,
+                body=body,
+                language=language,
+                ids=ids,
+                in_reply_to=message_id_or_none(facts.message_id),
+                date=datetime.now(UTC),
+            )
+        )
+        return _Plan(
+            ids=ids,
+            raw=message.as_bytes(),
+            language=language,
+            recipient=recipient,
+            subject=rendered.subject,
+            source=rendered.source,
+        )
+
+    def _record_found(
+        self,
+        facts: MessageFacts,
+        notification: RequestNotification,
+        ids: RequestIds,
+        keys: list[str],
+        drafts_folder: str,
+        ref: MessageRef,
+    ) -> None:
+        """Ledger row for a draft stored by an interrupted pass, read from the draft itself."""
+        items = self.backend.fetch_headers([ref])
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(
+            items[0].raw if items else b""
+        )
+
+        def header(name: str) -> str | None:
+            return one_line(str(headers.get(name, ""))) or None
+
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.store.record_draft(
+            DraftRecord(
+                draft_id=ids.message_id,
+                request_id=ids.request_id,
+                account=self.account,
+                person_key=_ledger_key(keys),
+                network=notification.network,
+                requester=one_line(notification.requester.name),
+                profile_url=web_link(notification.requester.profile_url),
+                language=header("Content-Language"),
+                recipient=next(iter(addresses_in([header("To")])), None),
+                subject=header("Subject"),
+                notification_message_id=facts.message_id,
+                source_folder=facts.ref.folder if facts.ref else None,
+                source_key=facts.ref.key if facts.ref else None,
+                status=DRAFTED,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        self.store.audit(
+            self.account,
+            facts.ref,
+            "draft_recovered",
+            {"draft_id": ids.message_id, "folder": drafts_folder},
+        )
+
+
+def _notification_addresses(facts: MessageFacts) -> set[str]:
+    """Every address the notification itself came from: a reply there reaches a robot."""
+    values: list[str | None] = [facts.from_address]
+    for name in ("From", "Reply-To", "Sender", "Return-Path"):
+        try:
+            values.extend(str(v) for v in facts.headers.get_all(name) or [])
+        except Exception:  # noqa: BLE001, S112 - a malformed header adds no address
+            continue
+    return addresses_in(values)
+
+
+def _ledger_key(keys: list[str]) -> str:
+    """The one key the ledger keeps: the folded name, which matches across networks."""
+    for key in keys:
+        if key.startswith("name:"):
+            return key
+    return keys[0] if keys else "unknown"

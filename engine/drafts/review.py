@@ -1,0 +1,309 @@
+"""What the user does with a draft: look at it, discard it, allow the requester, or send it.
+
+Each operation is ordered so that stopping at any line leaves something the next command
+(or the next pass's status sync) finishes: the ledger status is written last, after the
+mailbox change it describes. Sending sets ``sending`` before the SMTP hand-off, so an
+interrupted send is never silently repeated.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime, getaddresses
+
+from engine.backends.base import FolderRole, MailboxBackend
+from engine.config import Settings
+from engine.drafts.compose import REQUEST_HEADER, is_robot_address
+from engine.drafts.drafter import DRAFTED
+from engine.drafts.smtp import send_message
+from engine.drafts.templates import label_of_network
+from engine.drafts.untrusted import one_line, paragraphs
+from engine.errors import IntrogateError
+from engine.mail import SEEN, MessageRef
+from engine.recognition.model import Requester
+from engine.state.store import DraftRecord, StateStore
+
+log = logging.getLogger("introgate.drafts")
+
+KNOWN_LABEL = "introgate/known"
+SENDING = "sending"
+SENT = "sent"
+DISMISSED = "dismissed"
+ALLOWED = "allowed"
+_ID_PREFIX = "<introgate."
+_MIN_ID = 4
+_FIRST_URL = re.compile(r"https?://\S+")
+
+
+def short_id(record: DraftRecord) -> str:
+    return record.request_id[:10]
+
+
+def local_time(stamp: str) -> str:
+    """A ledger timestamp (UTC) as the user's local date and minute."""
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A draft as ``drafts show`` prints it."""
+
+    record: DraftRecord
+    note: str | None
+    note_known: bool  # False when the notification could not be read again
+    text: str | None  # the draft as it is in Drafts now (headers and body), None if gone
+
+
+class DraftReview:
+    """Review operations for one account."""
+
+    def __init__(
+        self, settings: Settings, store: StateStore, backend: MailboxBackend, account: str
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.backend = backend
+        self.account = account
+
+    # -- finding ----------------------------------------------------------------
+
+    def records(self, status: str | None = None) -> list[DraftRecord]:
+        return [r for r in self.store.drafts(status) if r.account == self.account]
+
+    def find(self, draft: str) -> DraftRecord:
+        """The draft a user means by a short id (any unique prefix) or a full Message-ID."""
+        typed = draft.strip()
+        if typed.startswith("<"):
+            candidates = self.store.find_drafts(typed)
+        elif len(typed) < _MIN_ID or not re.fullmatch(r"[0-9a-fA-F]+", typed):
+            raise IntrogateError(
+                f"{draft!r} is not a draft id: use the id from 'introgate drafts list' "
+                f"(at least {_MIN_ID} characters)"
+            )
+        else:
+            candidates = self.store.find_drafts(_ID_PREFIX + typed.lower())
+        candidates = [r for r in candidates if r.account == self.account]
+        if not candidates:
+            raise IntrogateError(f"no draft {draft!r} in account {self.account!r}")
+        if len(candidates) > 1:
+            ids = ", ".join(short_id(r) for r in candidates[:5])
+            raise IntrogateError(f"draft id {draft!r} is ambiguous ({ids}): type more of it")
+        return candidates[0]
+
+    def _drafts_folder(self) -> str:
+        return self.backend.folder_for(FolderRole.DRAFTS)
+
+    def stored_copies(self, record: DraftRecord) -> list[MessageRef]:
+        """The draft in Drafts: by Message-ID, or by request header if a client re-saved it."""
+        folder = self._drafts_folder()
+        refs = self.backend.find_by_message_id(folder, record.draft_id)
+        if not refs:
+            refs = self.backend.find_by_header(folder, REQUEST_HEADER, record.request_id)
+        return refs
+
+    def _load(self, ref: MessageRef) -> EmailMessage | None:
+        items = self.backend.fetch_full([ref])
+        if not items:
+            return None
+        parsed = BytesParser(policy=policy.default).parsebytes(items[0].raw)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    def find_notification(self, record: DraftRecord) -> MessageRef | None:
+        """The notification: where it was found, else by Message-ID there or in Archive."""
+        wanted = record.notification_message_id
+        if not wanted:
+            return None
+        if record.source_folder and record.source_key:
+            ref = MessageRef(record.source_folder, record.source_key)
+            for item in self.backend.fetch_headers([ref]):
+                parsed = BytesParser(policy=policy.compat32).parsebytes(item.raw, headersonly=True)
+                if str(parsed.get("Message-ID", "")).strip() == wanted:
+                    return ref
+        folders = [record.source_folder] if record.source_folder else []
+        folders.append(self.backend.folder_for(FolderRole.ARCHIVE))
+        for folder in dict.fromkeys(folders):
+            refs = self.backend.find_by_message_id(folder, wanted)
+            if refs:
+                return refs[0]
+        return None
+
+    # -- show -------------------------------------------------------------------
+
+    def show(self, record: DraftRecord) -> DraftView:
+        refs = self.stored_copies(record)
+        message = self._load(refs[0]) if refs else None
+        note, note_known = self._note(record)
+        return DraftView(
+            record=record,
+            note=note,
+            note_known=note_known,
+            text=_as_text(message) if message is not None else None,
+        )
+
+    def _note(self, record: DraftRecord) -> tuple[str | None, bool]:
+        """The requester's note, read again from the notification (the ledger keeps no text)."""
+        ref = self.find_notification(record)
+        items = self.backend.fetch_full([ref]) if ref else []
+        if not items:
+            return None, False
+        from engine.recognition import Recogniser
+
+        try:
+            recognition = Recogniser.load(self.settings).recognise(items[0].raw)
+        except Exception as exc:  # noqa: BLE001 - showing a draft must not fail on its request
+            log.warning("draft %s: cannot read the request again: %s", short_id(record), exc)
+            return None, False
+        for request in recognition.requests:
+            if request.requester.name == record.requester or (
+                record.profile_url and request.requester.profile_url == record.profile_url
+            ):
+                return paragraphs(request.note) or None, True
+        notification = recognition.notification
+        if notification is None:
+            return None, False
+        return paragraphs(notification.note) or None, True
+
+    # -- discard / allow --------------------------------------------------------
+
+    def discard(self, record: DraftRecord, *, status: str = DISMISSED) -> str:
+        """Remove the draft from Drafts (to Trash) and record the request as ``status``."""
+        if record.status in (SENT, SENDING):
+            raise IntrogateError(
+                f"draft {short_id(record)} was {record.status}; nothing to discard"
+            )
+        if record.status == status or (status == DISMISSED and record.status != DRAFTED):
+            return f"draft {short_id(record)} is already {record.status}"
+        refs = self.stored_copies(record)
+        for ref in refs:
+            self.backend.remove_draft(ref)
+        self.store.set_draft_status(record.draft_id, status)
+        self.store.audit(
+            self.account,
+            refs[0] if refs else None,
+            f"draft_{status}",
+            {"draft_id": record.draft_id, "removed": len(refs)},
+        )
+        where = "removed from Drafts" if refs else "was no longer in Drafts"
+        log.info("draft %s %s: %s", short_id(record), status, where)
+        return f"draft {short_id(record)} {where}; request recorded as {status}"
+
+    def allow(self, record: DraftRecord) -> str:
+        """Allowlist the requester, label the request ``introgate/known``, discard the draft."""
+        if record.status == ALLOWED:
+            return f"{record.requester} is already allowed"
+        from engine.people import KnownPeople
+
+        requester = Requester(name=record.requester or "", profile_url=record.profile_url)
+        KnownPeople(self.settings, self.store, self.backend).allow(requester, record.network or "")
+        lines = [f"{record.requester} ({record.network}) added to the allowlist"]
+        notification = self.find_notification(record)
+        if notification is not None:
+            self.backend.add_label(notification, KNOWN_LABEL)
+            lines.append(f"request labelled {KNOWN_LABEL} in {notification.folder}")
+        else:
+            lines.append("the request's notification was not found; no label added")
+        if record.status not in (SENT, SENDING):  # a sent reply stays recorded as sent
+            lines.append(self.discard(record, status=ALLOWED))
+        return "\n".join(lines)
+
+    # -- send -------------------------------------------------------------------
+
+    def send(self, record: DraftRecord, *, resend: bool = False) -> str:
+        """Send the draft as it is in Drafts now (the user may have edited it)."""
+        name = short_id(record)
+        if record.status == SENT:
+            raise IntrogateError(f"draft {name} was already sent")
+        if record.status not in (DRAFTED, SENDING):
+            raise IntrogateError(f"draft {name} is {record.status}; nothing to send")
+        if self.settings.smtp is None:
+            raise IntrogateError("no [smtp] section in the configuration: cannot send")
+        refs = self.stored_copies(record)
+        sent_folder = self.backend.folder_for(FolderRole.SENT)
+        if record.status == SENDING and not resend:
+            if self.backend.find_by_message_id(sent_folder, record.draft_id):
+                self._finish_sent(record, refs)
+                return f"draft {name} had been sent already (found in {sent_folder}); recorded"
+            raise IntrogateError(
+                f"an earlier send of draft {name} was interrupted and may have gone out; "
+                f"check with the recipient, then run 'introgate drafts send {name} --resend'"
+            )
+        if not refs:
+            raise IntrogateError(
+                f"draft {name} is no longer in {self._drafts_folder()} "
+                "(sent or deleted from your mail client?)"
+            )
+        message = self._load(refs[0])
+        if message is None:
+            raise IntrogateError(f"draft {name} could not be read from {self._drafts_folder()}")
+        recipients = _recipients(message)
+        if not recipients:
+            raise IntrogateError(
+                f"draft {name} has no recipient: answer {record.requester} on "
+                f"{label_of_network(record.network or '?')} instead: "
+                f"{_network_link(message, record)}"
+            )
+        robots = [r for r in recipients if is_robot_address(r)]
+        if robots:
+            raise IntrogateError(
+                f"draft {name} is addressed to {', '.join(robots)}, which no person reads; "
+                "change the recipient in your mail client first"
+            )
+        self.store.set_draft_status(record.draft_id, SENDING)
+        sent_at = format_datetime(datetime.now(UTC))
+        if message["Date"] is None:
+            message["Date"] = sent_at
+        else:
+            message.replace_header("Date", sent_at)
+        try:
+            send_message(self.settings.smtp, message)
+        except IntrogateError:
+            self.store.set_draft_status(record.draft_id, DRAFTED)  # nothing went out
+            raise
+        self.backend.append(sent_folder, message.as_bytes(policy=policy.SMTP), flags=[SEEN])
+        self._finish_sent(record, refs)
+        return f"draft {name} sent to {', '.join(recipients)}; copy stored in {sent_folder}"
+
+    def _finish_sent(self, record: DraftRecord, refs: list[MessageRef]) -> None:
+        for ref in refs:
+            self.backend.remove_draft(ref)
+        self.store.set_draft_status(record.draft_id, SENT)
+        self.store.audit(
+            self.account, None, "draft_sent", {"draft_id": record.draft_id, "via": "smtp"}
+        )
+        log.info("draft %s sent", short_id(record))
+
+
+def _recipients(message: EmailMessage) -> list[str]:
+    values = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name) or []]
+    return [addr for _, addr in getaddresses(values) if addr]
+
+
+def _body_text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    if part is None:
+        return ""
+    assert isinstance(part, EmailMessage)
+    content = part.get_content()
+    return content if isinstance(content, str) else ""
+
+
+def _network_link(message: EmailMessage, record: DraftRecord) -> str:
+    first_line = _body_text(message).lstrip().split("\n", 1)[0]
+    match = _FIRST_URL.match(first_line)
+    return match.group(0) if match else (record.profile_url or "(no link known)")
+
+
+def _as_text(message: EmailMessage) -> str:
+    lines = []
+    for name in ("From", "To", "Subject", "Date"):
+        value = message.get(name)
+        if value is not None:
+            lines.append(f"{name}: {one_line(str(value), limit=500)}")
+    return "\n".join(lines) + "\n\n" + paragraphs(_body_text(message), limit=100_000)

@@ -1,0 +1,82 @@
+"""Sending a reviewed draft over SMTP (``[smtp]`` in the config: TLS, STARTTLS or plain).
+
+Credentials come from the same sources as IMAP (``engine.credentials``). Nothing here
+logs or reports a password: errors carry the server's reply code and text only.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from engine.config import SmtpSettings
+from engine.credentials import resolve_oauth2_token, resolve_password
+from engine.errors import IntrogateError
+
+log = logging.getLogger("introgate.smtp")
+
+_DEFAULT_PORTS = {"tls": 465, "starttls": 587, "plain": 25}
+
+
+class SendError(IntrogateError):
+    """The SMTP server could not be reached or did not accept the message."""
+
+
+def send_message(smtp: SmtpSettings, message: EmailMessage) -> None:
+    """Hand ``message`` to the server for every To/Cc/Bcc recipient (Bcc is not transmitted)."""
+    port = smtp.port or _DEFAULT_PORTS[smtp.security]
+    where = f"SMTP server {smtp.host}:{port}"
+    context = ssl.create_default_context(cafile=str(smtp.ca_file) if smtp.ca_file else None)
+    try:
+        client: smtplib.SMTP
+        if smtp.security == "tls":
+            client = smtplib.SMTP_SSL(smtp.host, port, timeout=smtp.timeout, context=context)
+        else:
+            client = smtplib.SMTP(smtp.host, port, timeout=smtp.timeout)
+        with client:
+            client.ehlo()
+            if smtp.security == "starttls":
+                client.starttls(context=context)
+                client.ehlo()
+            _log_in(client, smtp, where)
+            refused = client.send_message(message)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise SendError(f"{where}: login refused ({exc.smtp_code})") from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise SendError(f"{where}: every recipient refused: {', '.join(exc.recipients)}") from exc
+    except smtplib.SMTPResponseException as exc:
+        reason = (
+            exc.smtp_error.decode("utf-8", "replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
+        raise SendError(f"{where}: {exc.smtp_code} {' '.join(reason.split())}") from exc
+    except smtplib.SMTPException as exc:
+        raise SendError(f"{where}: {exc}") from exc
+    except ssl.SSLError as exc:
+        raise SendError(f"{where}: TLS failed: {exc.reason or exc}") from exc
+    except OSError as exc:
+        raise SendError(f"{where}: cannot connect: {exc.strerror or exc}") from exc
+    if refused:
+        # some recipients got it, some did not: say exactly which, the user decides
+        raise SendError(f"{where}: sent, but refused for {', '.join(sorted(refused))}")
+    log.info("sent %s via %s", message.get("Message-ID", "?"), where)
+
+
+def _log_in(client: smtplib.SMTP, smtp: SmtpSettings, where: str) -> None:
+    if not smtp.username:
+        return
+    token = resolve_oauth2_token(smtp, where)
+    if token is not None:
+        auth_string = f"user={smtp.username}\x01auth=Bearer {token}\x01\x01"
+        client.auth("XOAUTH2", lambda challenge=None: auth_string)
+        return
+    password = resolve_password(smtp, where)
+    if password is None:
+        raise SendError(
+            f"{where}: smtp.username is set but no password source "
+            "(password, password_env, password_command or keyring_service)"
+        )
+    client.login(smtp.username, password)

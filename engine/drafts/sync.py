@@ -1,0 +1,75 @@
+"""Draft status follows what the user did in their own mail client.
+
+A draft that left Drafts and shows up in Sent (same Message-ID, or the
+``X-Introgate-Request`` header a client may keep when it re-creates the message) was
+sent; one that left Drafts and is nowhere in Sent was deleted, so the request counts as
+dismissed. Drafts is read once per pass (it is small); Sent is searched only for the
+drafts that left, so a pass with nothing to do costs one header read of Drafts.
+"""
+
+from __future__ import annotations
+
+import logging
+from email import policy
+from email.parser import BytesHeaderParser
+
+from engine.backends.base import FolderRole, MailboxBackend
+from engine.config import Settings
+from engine.drafts.compose import REQUEST_HEADER
+from engine.drafts.drafter import DRAFTED
+from engine.drafts.review import DISMISSED, SENT, short_id
+from engine.state.store import DraftRecord, StateStore
+
+log = logging.getLogger("introgate.drafts")
+
+
+def sync_draft_status(
+    settings: Settings, store: StateStore, backend: MailboxBackend, account: str
+) -> dict[str, str]:
+    """Update the ledger from the mailbox; returns ``{draft_id: new status}`` for changes."""
+    del settings  # part of the call shape every per-pass step shares
+    drafts_folder = backend.folder_for(FolderRole.DRAFTS)
+    sent_folder = backend.folder_for(FolderRole.SENT)
+    changes: dict[str, str] = {}
+    open_drafts = [r for r in store.drafts(DRAFTED) if r.account == account]
+    if not open_drafts:
+        return changes
+    in_drafts = _ids_in(backend, drafts_folder)
+    for record in open_drafts:
+        if record.draft_id in in_drafts or record.request_id in in_drafts:
+            continue
+        status = SENT if _present(backend, sent_folder, record) else DISMISSED
+        _set(store, account, record, status, changes)
+    return changes
+
+
+def _ids_in(backend: MailboxBackend, folder: str) -> set[str]:
+    """Message-IDs and request ids of every message in ``folder``, read in one go."""
+    parser = BytesHeaderParser(policy=policy.compat32)
+    found: set[str] = set()
+    refs = backend.scan(folder, None).refs
+    for item in backend.fetch_headers(refs):
+        headers = parser.parsebytes(item.raw)
+        for name in ("Message-ID", REQUEST_HEADER):
+            value = headers.get(name)
+            if value is not None:
+                found.add(" ".join(str(value).split()))
+    return found
+
+
+def _present(backend: MailboxBackend, folder: str, record: DraftRecord) -> bool:
+    return bool(
+        backend.find_by_message_id(folder, record.draft_id)
+        or backend.find_by_header(folder, REQUEST_HEADER, record.request_id)
+    )
+
+
+def _set(
+    store: StateStore, account: str, record: DraftRecord, status: str, changes: dict[str, str]
+) -> None:
+    store.set_draft_status(record.draft_id, status)
+    store.audit(
+        account, None, f"draft_{status}", {"draft_id": record.draft_id, "via": "mail client"}
+    )
+    log.info("draft %s %s in the mail client", short_id(record), status)
+    changes[record.draft_id] = status

@@ -1,0 +1,320 @@
+"""Reply templates: Jinja2 files with a ``subject`` and a ``body`` block, one file per language.
+
+A template is ``<name>.<language>.txt.j2`` (``ask-intro.de.txt.j2``). The user's template
+folder (``[templates] path``) is searched before the shipped one, so a file of the same
+name there replaces the shipped template. Subject and body are two Jinja2 blocks rather
+than a "Subject:" line so a value with a line break can never move text from one into the
+other. Rendering is sandboxed (a template cannot reach Python internals) and strict (a
+misspelt variable is an error, not an empty string), and ``check_templates`` renders every
+file once so such errors show at ``introgate check``, not in the middle of a pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from engine.config import Identity, Settings
+from engine.drafts.untrusted import one_line, paragraphs, web_link
+from engine.errors import IntrogateError
+from engine.recognition.model import Requester, RequestNotification
+from engine.resources import shipped_templates_dir
+
+SUFFIX = ".txt.j2"
+BLOCKS = ("subject", "body")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_FILE = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9_-]*)\.(?P<language>[a-z]{2})\.txt\.j2")
+_TITLES = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "herr", "frau"}
+
+NETWORK_LABELS = {
+    "linkedin": "LinkedIn",
+    "xing": "XING",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "mastodon": "Mastodon",
+    "x": "X",
+    "twitter": "X",
+}
+
+
+class TemplateProblem(IntrogateError):
+    """A reply template is missing, broken or renders to nothing."""
+
+
+@dataclass(frozen=True)
+class RenderedReply:
+    subject: str
+    body: str
+    language: str
+    source: str  # the template file, for logs and the audit log
+
+
+def network_label(notification: RequestNotification) -> str:
+    if notification.network_label != notification.network:
+        return notification.network_label
+    return label_of_network(notification.network)
+
+
+def label_of_network(network: str) -> str:
+    """How people write a network's name: ``linkedin`` -> ``LinkedIn``."""
+    return NETWORK_LABELS.get(network.lower(), network.title())
+
+
+def first_name(name: str) -> str:
+    """The name to greet: the first word that is not a title; the user part of a handle."""
+    words = one_line(name).split()
+    if len(words) == 1 and "@" in words[0]:
+        return words[0].lstrip("@").split("@")[0]
+    for word in words:
+        if word.lower() not in _TITLES:
+            return word
+    return words[0] if words else ""
+
+
+def reply_variables(
+    notification: RequestNotification,
+    identity: Identity,
+    *,
+    language: str,
+    recipient: str | None,
+    reply_link: str | None,
+) -> dict[str, Any]:
+    """What a template sees. Every value from the notification is cleaned first."""
+    requester = notification.requester
+    label = network_label(notification)
+    name = one_line(requester.name) or "?"
+    return {
+        "requester": {
+            "name": name,
+            "first_name": first_name(name),
+            "profile_url": web_link(requester.profile_url),
+            "handle": one_line(requester.handle) or None,
+            "network_label": label,
+        },
+        "network": {"id": notification.network, "label": label},
+        "note": paragraphs(notification.note) or None,
+        "mutual_connections": notification.mutual_connections,
+        "date": notification.date,
+        "identity": {
+            "name": identity.name,
+            "first_name": first_name(identity.name),
+            "address": identity.addresses[0] if identity.addresses else None,
+            "signature": identity.signature.strip("\n"),
+        },
+        "language": language,
+        "recipient": recipient,
+        "reply_link": reply_link,
+    }
+
+
+class ReplyTemplates:
+    """The templates of one configuration, compiled once and reused for every draft."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.folders: list[Path] = []
+        if settings.templates.path is not None:
+            self.folders.append(settings.templates.path)
+        self.folders.append(shipped_templates_dir())
+        self._env = ImmutableSandboxedEnvironment(
+            loader=FileSystemLoader([str(folder) for folder in self.folders]),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def files(self) -> dict[str, Path]:
+        """Every ``*.txt.j2`` by file name; the user's folder wins over the shipped one."""
+        found: dict[str, Path] = {}
+        for folder in self.folders:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob(f"*{SUFFIX}")):
+                found.setdefault(path.name, path)
+        return found
+
+    def languages(self, name: str) -> list[str]:
+        languages = []
+        for file_name in self.files():
+            match = _FILE.fullmatch(file_name)
+            if match and match["name"] == name:
+                languages.append(match["language"])
+        return sorted(languages)
+
+    def choose_language(
+        self, name: str, wanted: str, notification_language: str | None, default: str
+    ) -> str:
+        """``auto``: the notification's language when there is a template for it, else default."""
+        available = self.languages(name)
+        if not available:
+            raise TemplateProblem(
+                f"no reply template {name!r}: expected {name}.<language>{SUFFIX} in "
+                + " or ".join(str(f) for f in self.folders)
+            )
+        if wanted != "auto":
+            if wanted not in available:
+                raise TemplateProblem(f"no reply template {name}.{wanted}{SUFFIX}")
+            return wanted
+        spoken = (notification_language or "").lower().replace("_", "-").split("-")[0]
+        if spoken in available:
+            return spoken
+        if default in available:
+            return default
+        raise TemplateProblem(
+            f"no reply template {name}.{default}{SUFFIX} for the default language "
+            f"{default!r} (identity.default_language)"
+        )
+
+    def render(self, name: str, language: str, variables: dict[str, Any]) -> RenderedReply:
+        if not _NAME.fullmatch(name):
+            raise TemplateProblem(f"invalid template name {name!r}")
+        file_name = f"{name}.{language}{SUFFIX}"
+        try:
+            template = self._env.get_template(file_name)
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(_describe(exc, file_name)) from exc
+        except TemplateError as exc:
+            raise TemplateProblem(f"{file_name}: {exc}") from exc
+        source = template.filename or file_name
+        missing = [block for block in BLOCKS if block not in template.blocks]
+        if missing:
+            raise TemplateProblem(
+                f"{source}: needs a {{% block {missing[0]} %}}...{{% endblock %}} "
+                "(a template has a subject block and a body block)"
+            )
+        try:
+            context = template.new_context(dict(variables))
+            subject = "".join(template.blocks["subject"](context))
+            body = "".join(template.blocks["body"](context))
+        except TemplateError as exc:
+            raise TemplateProblem(
+                _describe(exc, source, template) + _did_you_mean(exc, variables)
+            ) from exc
+        subject = one_line(subject, limit=250)
+        body = paragraphs(body, limit=20000)
+        if not subject:
+            raise TemplateProblem(f"{source}: the subject block renders to nothing")
+        if not body.strip():
+            raise TemplateProblem(f"{source}: the body block renders to nothing")
+        return RenderedReply(subject=subject, body=body + "\n", language=language, source=source)
+
+
+def _describe(exc: TemplateError, source: str, template: Template | None = None) -> str:
+    """``file: line N: message`` for syntax errors and for errors raised while rendering."""
+    if isinstance(exc, TemplateSyntaxError):
+        where = f"{exc.filename or source}: line {exc.lineno}"
+    else:
+        line = None
+        if template is not None:
+            # a frame of the compiled template: map its line back to the template file
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename == template.filename and frame.lineno is not None:
+                    line = template.get_corresponding_lineno(frame.lineno)
+                    break
+        where = f"{source}: line {line}" if line else source
+    return f"{where}: {exc.message or type(exc).__name__}"
+
+
+def _did_you_mean(exc: TemplateError, variables: dict[str, Any]) -> str:
+    """A near miss among the variable names, e.g. ``fist_name`` -> ``first_name``."""
+    match = re.search(r"'(\w+)' is undefined|has no attribute '(\w+)'", exc.message or "")
+    if not (isinstance(exc, UndefinedError) and match):
+        return ""
+    wrong = match.group(1) or match.group(2)
+    names = set(variables)
+    for value in variables.values():
+        if isinstance(value, dict):
+            names.update(value)
+    close = difflib.get_close_matches(wrong, sorted(names), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def sample_notification(*, with_extras: bool) -> RequestNotification:
+    """A request like a real one, for checking templates without a mailbox."""
+    return RequestNotification(
+        network="linkedin",
+        kind="connection_request",
+        requester=Requester(
+            name="Dr. Eva Müller-Łukasiewicz",
+            profile_url="https://www.linkedin.com/in/eva-example",
+        ),
+        note="Hallo! We met at the Berlin meetup.\nWould be glad to stay in touch."
+        if with_extras
+        else None,
+        language="de",
+        mutual_connections=3 if with_extras else None,
+        reply_link="https://www.linkedin.com/in/eva-example",
+        date=datetime(2026, 3, 14, 9, 30, tzinfo=UTC) if with_extras else None,
+    )
+
+
+def check_templates(settings: Settings) -> list[str]:
+    """Problems with the reply templates: each file is rendered with sample data."""
+    try:
+        templates = ReplyTemplates(settings)
+    except FileNotFoundError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    if not settings.identity.addresses:
+        problems.append("identity.addresses is empty: drafted replies need a From address")
+    if settings.templates.path is not None and not settings.templates.path.is_dir():
+        problems.append(f"templates.path: {settings.templates.path} is not a folder")
+    files = templates.files()
+    names: set[str] = set()
+    for file_name, path in files.items():
+        match = _FILE.fullmatch(file_name)
+        if match is None:
+            problems.append(
+                f"{path}: template files are named <name>.<language>{SUFFIX}, "
+                f"e.g. ask-intro.en{SUFFIX}"
+            )
+            continue
+        names.add(match["name"])
+        problem = _render_problem(templates, match["name"], match["language"], settings.identity)
+        if problem:
+            problems.append(problem)
+    default = settings.identity.default_language
+    for name in sorted(names):
+        if default not in templates.languages(name):
+            problems.append(
+                f"reply template {name!r} has no {name}.{default}{SUFFIX} for the default "
+                f"language (identity.default_language = {default!r})"
+            )
+    return problems
+
+
+def _render_problem(
+    templates: ReplyTemplates, name: str, language: str, identity: Identity
+) -> str | None:
+    """The first error rendering one template with and without the optional values."""
+    for with_extras in (True, False):
+        for recipient in ("eva@example.org", None):
+            notification = sample_notification(with_extras=with_extras)
+            variables = reply_variables(
+                notification,
+                identity,
+                language=language,
+                recipient=recipient,
+                reply_link=None if recipient else notification.reply_link,
+            )
+            try:
+                templates.render(name, language, variables)
+            except TemplateProblem as exc:
+                return str(exc)
+    return None

@@ -1,0 +1,221 @@
+"""Headers of a draft: written by EmailMessage, never by text from the notification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from engine.backends.maildir import MaildirBackend
+from engine.config import load_settings
+from engine.drafts import Drafter, DraftOrder
+from engine.drafts.compose import (
+    addresses_in,
+    check_header_lines,
+    is_robot_address,
+    usable_recipient,
+)
+from engine.errors import IntrogateError
+from engine.state import StateStore
+from tests.drafts.drafts_kit import (
+    LINKEDIN_PROFILE,
+    Contacts,
+    Deliver,
+    body_of,
+    drafts_in,
+    read_message,
+)
+
+HOSTILE_NAMES = [
+    "Eve\r\nBcc: x@example.com",
+    "Eve\nBcc: x@example.com",
+    "Eve\rTo: x@example.com",
+    'Eve "the boss" O\'Neil, <x@example.com>',
+    "Ève Łukasiewicz-Ñúñez",
+    "=?utf-8?q?Eve=0D=0ABcc=3A_x=40example=2Ecom?=",
+    "Eve\u2028Bcc: x@example.com",
+    "Eve\x00\x1b[31m\u202eBcc: x@example.com",
+    "Subject: win\r\n\r\nbody",
+]
+DRAFT_HEADERS = [
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "X-Introgate-Request",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "MIME-Version",
+    "Content-Language",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_requester_names_never_add_or_change_headers(
+    drafter: Drafter,
+    deliver: Deliver,
+    maildir: MaildirBackend,
+    contacts: Contacts,
+    name: str,
+) -> None:
+    contacts.add("Eve Contact", "eve@example.net", LINKEDIN_PROFILE.format(handle="eve"))
+    facts = deliver("Eve Example", "eve", recognised_name=name, note=f"Hi!\r\nBcc: {name}")
+    drafter.ensure_draft(facts, DraftOrder(language="en"), dry_run=False)
+    [path] = drafts_in(maildir)
+    message = read_message(path)
+    assert list(message.keys()) == DRAFT_HEADERS
+    [to] = message["To"].addresses
+    assert to.addr_spec == "eve@example.net"
+    assert "\n" not in to.display_name and "\r" not in to.display_name
+    assert [a.addr_spec for a in message["From"].addresses] == ["alex@example.org"]
+    assert message["Subject"] == "Your request on LinkedIn"
+    assert message["In-Reply-To"].strip() == facts.message_id
+    assert b"\nBcc:" not in path.read_bytes() and b"\nbcc:" not in path.read_bytes().lower()
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_hostile_names_in_a_draft_without_recipient_stay_in_the_body(
+    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, name: str
+) -> None:
+    facts = deliver("Eve Example", "eve", recognised_name=name)
+    drafter.ensure_draft(facts, DraftOrder(language="de"), dry_run=False)
+    [path] = drafts_in(maildir)
+    message = read_message(path)
+    assert list(message.keys()) == [h for h in DRAFT_HEADERS if h != "To"]
+    assert message["Subject"] == "Ihre Anfrage auf LinkedIn"
+
+
+def test_accented_names_are_encoded_not_mangled(
+    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, contacts: Contacts
+) -> None:
+    contacts.add("Zoe Unal-Celik", "zoe@example.net")
+    facts = deliver("Zoë Ünal-Çelik", "zoe", language="de")
+    drafter.ensure_draft(facts, DraftOrder(), dry_run=False)
+    [path] = drafts_in(maildir)
+    raw = path.read_bytes()
+    assert raw.isascii()
+    message = read_message(path)
+    assert message["To"].addresses == (Address("Zoë Ünal-Çelik", "zoe", "example.net"),)
+    assert body_of(message).startswith("Hallo Zoë,\n")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "invitations@linkedin.com",
+        "messages-noreply@linkedin.com",
+        "no-reply@mail.instagram.com",
+        "noreply@facebookmail.com",
+        "notification+zj4y@facebookmail.com",
+        "mailrobot@mail.xing.com",
+        "notifications@mastodon.social",
+        "do_not_reply@example.com",
+    ],
+)
+def test_robot_addresses_are_never_the_recipient(
+    drafter: Drafter,
+    deliver: Deliver,
+    maildir: MaildirBackend,
+    contacts: Contacts,
+    address: str,
+) -> None:
+    contacts.add("Eva Example", address)
+    facts = deliver("Eva Example", "eva-example")
+    outcome = drafter.ensure_draft(facts, DraftOrder(), dry_run=False)
+    assert (outcome.status, outcome.recipient) == ("created", None)
+    [path] = drafts_in(maildir)
+    message = read_message(path)
+    assert message["To"] is None
+    assert body_of(message).startswith("https://www.linkedin.com/comm/in/eva-example\n")
+
+
+def test_the_notifications_own_sender_and_reply_to_are_never_the_recipient() -> None:
+    excluded = addresses_in(['"Eva via Net" <eva.example@net.example>', "r-1@reply.net.example"])
+    assert usable_recipient("Eva.Example@net.example", excluded=excluded)[0] is None
+    assert usable_recipient("r-1@reply.net.example", excluded=excluded)[0] is None
+    assert usable_recipient("eva@example.org", excluded=excluded)[0] == "eva@example.org"
+    assert usable_recipient("eva@example.org\r\nBcc: x@y.z", excluded=set())[0] is None
+
+
+def test_people_are_not_robots() -> None:
+    people = ["eva@example.net", "info@kanzlei.example", "n.otify@example.org", "eva.reply@x.de"]
+    assert [is_robot_address(a) for a in people] == [False] * len(people)
+
+
+def test_draft_without_recipient_starts_with_the_link_to_answer_on_the_network(
+    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend
+) -> None:
+    facts = deliver("Eva Example", "eva-example", network="xing", language="de")
+    drafter.ensure_draft(facts, DraftOrder(), dry_run=False)
+    [path] = drafts_in(maildir)
+    lines = body_of(read_message(path)).splitlines()
+    assert lines[0] == "https://www.xing.com/profile/eva-example/cv"
+    assert "send the text below on XING" in lines[1]
+    assert lines[3] == "Hallo Eva,"
+
+
+def test_draft_with_recipient_replies_in_the_thread_of_the_notification(
+    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, contacts: Contacts
+) -> None:
+    contacts.add("Eva Example", "eva@example.net")
+    facts = deliver("Eva Example", "eva-example", note="We met at the Berlin meetup.")
+    outcome = drafter.ensure_draft(facts, DraftOrder(), dry_run=False)
+    [path] = drafts_in(maildir)
+    message = read_message(path)
+    # a long Message-ID is folded onto its own line; the value is the same
+    threading = (message["In-Reply-To"].strip(), message["References"].strip())
+    assert threading == (facts.message_id, facts.message_id)
+    assert (
+        message["X-Introgate-Request"]
+        == str(outcome.draft_id)[len("<introgate.") : -len("@introgate.invalid>")]
+    )
+    assert body_of(message) == (
+        "Hi Eva,\n\n"
+        "thank you for your request to connect on LinkedIn and for your note.\n\n"
+        "Could you help me out: where do we know each other from, and what made you want to "
+        "connect? A line or two is plenty.\n\n"
+        "Best wishes,\nAlex Beispiel\n\n-- \nAlex\n"
+    )
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_names_and_notes_in_a_users_subject_stay_in_the_subject(
+    write_config: Callable[..., Path],
+    store: StateStore,
+    deliver: Deliver,
+    maildir: MaildirBackend,
+    tmp_path: Path,
+    name: str,
+) -> None:
+    folder = tmp_path / "my-templates"
+    folder.mkdir()
+    (folder / "ask-intro.en.txt.j2").write_text(
+        "{% block subject %}Hello {{ requester.name }}: {{ note }}{% endblock %}\n"
+        "{% block body %}Hi {{ requester.first_name }}, {{ note }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(write_config('[templates]\npath = "my-templates"\n'))
+    drafter = Drafter(settings, store, maildir, "test", None)
+    facts = deliver("Eve Example", "eve", recognised_name=name, note=name)
+    drafter.ensure_draft(facts, DraftOrder(language="en"), dry_run=False)
+    [path] = drafts_in(maildir)
+    message = read_message(path)
+    assert list(message.keys()) == [h for h in DRAFT_HEADERS if h != "To"]
+    assert "\n" not in message["Subject"] and message["Subject"].startswith("Hello ")
+
+
+def test_a_header_that_python_would_decode_into_two_lines_is_refused() -> None:
+    # the email package turns an encoded word with CR LF into a real line break when it
+    # writes the message; compose() never hands it one, and checks the result anyway
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = "=?utf-8?q?Hi=0D=0ABcc=3A_x=40example=2Ecom?="
+    message.set_content("hi")
+    with pytest.raises(IntrogateError, match="hostile"):
+        check_header_lines(message)
