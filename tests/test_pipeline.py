@@ -30,7 +30,10 @@ def anna(**kwargs: object) -> bytes:
     options: dict[str, object] = {"language": "de", "note": None, "mutual": 3}
     options.update(kwargs)
     return linkedin_invitation(
-        "Anna Schäfer", "anna-schaefer-7b21", "Projektleiterin", **options  # type: ignore[arg-type]
+        "Anna Schäfer",
+        "anna-schaefer-7b21",
+        "Projektleiterin",
+        **options,  # type: ignore[arg-type]
     ).as_bytes()
 
 
@@ -70,7 +73,9 @@ def test_request_without_note_is_labelled_archived_and_drafted_once(
     assert len(drafts_in(maildir)) == 1
 
 
-def test_ordinary_mail_is_left_exactly_as_it_is(settings: Settings, maildir: MaildirBackend) -> None:
+def test_ordinary_mail_is_left_exactly_as_it_is(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
     mail = ordinary(Address("Jana", "jana", "kunde.example"), "Angebot", "Hallo Alex\n").as_bytes()
     deliver(maildir, mail, "1.jana")
     before = tree(maildir.root)
@@ -151,7 +156,9 @@ def test_crash_between_draft_and_move_leaves_one_draft_and_finishes_the_move(
     assert len(maildir.scan("Archive", None).refs) == 1
 
 
-def test_dry_run_changes_neither_mailbox_nor_state(settings: Settings, maildir: MaildirBackend) -> None:
+def test_dry_run_changes_neither_mailbox_nor_state(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
     deliver(maildir, anna(), "1.anna")
     before = tree(maildir.root)
     report = run(settings, maildir, dry_run=True)
@@ -163,11 +170,13 @@ def test_dry_run_changes_neither_mailbox_nor_state(settings: Settings, maildir: 
     assert len(run(settings, maildir).decisions) == 1
 
 
-def test_a_malformed_message_does_not_stop_the_pass(settings: Settings, maildir: MaildirBackend) -> None:
+def test_a_malformed_message_does_not_stop_the_pass(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
     hostile = (
         b"From: =?utf-8?b?!!!broken?= <invitations@linkedin.com>\r\n"
         b"X-LinkedIn-Template: email_m2m_invite_single_01\r\n"
-        b"Content-Type: multipart/alternative; boundary=\"x\"\r\n"
+        b'Content-Type: multipart/alternative; boundary="x"\r\n'
         b"Subject: =?x-unknown?q?=FF=FE?=\r\n\r\n--x\r\nContent-Type: text/plain; charset=bogus\r\n"
         b"Content-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@\r\n"
     )

@@ -18,7 +18,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtualenv with only the built wheel; dependencies come from the test venv."""
     base = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(base / "dist"), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(base / "dist"),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -28,12 +37,24 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # the dependencies, but not the checkout: a plain path line does not run the editable hook
     (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
@@ -43,7 +64,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def introgate(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(env_dir / "bin" / "introgate"), *args],
-        cwd=cwd, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
     )
 
 
@@ -52,7 +76,10 @@ def test_wheel_demo_runs_outside_checkout_and_reruns_without_new_drafts(
 ) -> None:
     where = subprocess.run(
         [str(installed / "bin" / "python"), "-c", "import engine; print(engine.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert str(installed) in where and str(REPO) not in where
     first = introgate(installed, "demo", "try", cwd=tmp_path)

@@ -1,22 +1,30 @@
-"""``introgate check``: validate config, network files, rules and templates, all at once."""
+"""``introgate check``: validate config, network files, rules, templates and contacts at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import typer
 
 from engine.backends import open_backend
 from engine.cli.loading import problems_of
 from engine.cli.options import ConfigOption
-from engine.config import load_settings
+from engine.config import Account, Settings, load_settings
+from engine.drafts.templates import check_templates
 from engine.errors import IntrogateError
+from engine.people import KnownPeople
 from engine.recognition import Recogniser
 from engine.rules import RuleSet, load_rules
+from engine.rules.check import check_folders
+from engine.state import StateStore
+
+T = TypeVar("T")
 
 
 def check_command(config: ConfigOption = None) -> None:
-    """Check the configuration, network files, rule files and templates; exit 0 when all is well.
+    """Check configuration, network files, rule files, templates and contacts; exit 0 when all is well.
 
     Every problem in every file is reported at once, as FILE:LINE:COL: rule "NAME": field: message.
 
@@ -27,7 +35,7 @@ def check_command(config: ConfigOption = None) -> None:
     settings = load_settings(config)
     problems: list[str] = []
 
-    def collect(step: Callable[[], object]) -> object | None:
+    def collect(step: Callable[[], T]) -> T | None:
         try:
             return step()
         except Exception as exc:
@@ -40,38 +48,39 @@ def check_command(config: ConfigOption = None) -> None:
             return None
 
     recogniser = collect(lambda: Recogniser.load(settings))
-    rulesets: list[RuleSet] = []
-    for account in settings.accounts or [None]:
-        ruleset = collect(lambda account=account: load_rules(settings, account))  # type: ignore[misc]
-        if isinstance(ruleset, RuleSet):
-            rulesets.append(ruleset)
-    problems.extend(_template_problems(settings))
+    rulesets = {
+        account.name if account else "": collect(
+            lambda account=account: load_rules(settings, account)
+        )
+        for account in (settings.accounts or [None])
+    }
+    problems.extend(check_templates(settings))
+    problems.extend(
+        KnownPeople(settings, StateStore(Path(":memory:")), None, remember=False).problems()
+    )
     for account in settings.accounts:
-        if account.backend != "maildir":
-            continue  # checking IMAP folders needs the server: `introgate run --once --dry-run`
-        for ruleset in rulesets[:1]:
+        ruleset = rulesets.get(account.name)
+        if ruleset is not None and account.backend == "maildir":
+            # IMAP folders need the server: `introgate run --once --dry-run` shows those
             problems.extend(_folder_problems(account, ruleset))
     if problems:
         for problem in dict.fromkeys(problems):
             typer.echo(problem, err=True)
-        typer.echo(f"{len(set(problems))} problem(s) found", err=True)
+        typer.echo(f"{len(dict.fromkeys(problems))} problem(s) found", err=True)
         raise typer.Exit(1)
-    summary = f"ok: {settings.config_path}"
-    if isinstance(recogniser, Recogniser):
-        summary += f", {len(recogniser.networks)} networks"
-    if rulesets:
-        summary += f", {len(rulesets[0].rules)} rules"
-    typer.echo(summary)
+    typer.echo(_summary(settings, recogniser, [r for r in rulesets.values() if r is not None]))
 
 
-def _template_problems(settings: object) -> list[str]:
-    from engine.drafts.templates import check_templates
-
-    return check_templates(settings)  # type: ignore[arg-type]
-
-
-def _folder_problems(account: object, ruleset: RuleSet) -> list[str]:
-    from engine.rules.check import check_folders
-
-    with open_backend(account) as backend:  # type: ignore[arg-type]
+def _folder_problems(account: Account, ruleset: RuleSet) -> list[str]:
+    with open_backend(account) as backend:
         return check_folders(ruleset, backend.list_folders())
+
+
+def _summary(settings: Settings, recogniser: Recogniser | None, rulesets: list[RuleSet]) -> str:
+    parts = [f"ok: {settings.config_path}"]
+    if recogniser is not None:
+        parts.append(f"{len(recogniser.networks)} networks")
+    if rulesets:
+        parts.append(f"{len(rulesets[0].names)} rules")
+    parts.append(f"{len(settings.accounts)} accounts")
+    return ", ".join(parts)

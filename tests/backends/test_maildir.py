@@ -12,10 +12,14 @@ from engine.config import FolderSettings
 from engine.errors import BackendError
 from engine.mail import DRAFT, FLAGGED, SEEN, MessageRef
 
-MAIL = b"From: Anna <anna@example.com>\r\nMessage-ID: <m1@example.com>\r\nSubject: hi\r\n\r\nbody\r\n"
+MAIL = (
+    b"From: Anna <anna@example.com>\r\nMessage-ID: <m1@example.com>\r\nSubject: hi\r\n\r\nbody\r\n"
+)
 
 
-def deliver(backend: MaildirBackend, raw: bytes = MAIL, name: str = "1700000000.1.host") -> MessageRef:
+def deliver(
+    backend: MaildirBackend, raw: bytes = MAIL, name: str = "1700000000.1.host"
+) -> MessageRef:
     path = backend.root / "new" / name
     path.write_bytes(raw)
     return MessageRef("INBOX", name)
@@ -118,7 +122,9 @@ def test_config_overrides_folder_names(tmp_path: Path) -> None:
     assert (tmp_path / ".Archiv" / "cur").is_dir()
 
 
-def test_message_gone_meanwhile_is_left_out_and_acting_on_it_says_so(maildir: MaildirBackend) -> None:
+def test_message_gone_meanwhile_is_left_out_and_acting_on_it_says_so(
+    maildir: MaildirBackend,
+) -> None:
     ref = deliver(maildir)
     (maildir.root / "new" / ref.key).unlink()
     assert maildir.fetch_headers([ref]) == []

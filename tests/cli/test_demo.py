@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -43,3 +45,26 @@ def test_help_lists_every_command() -> None:
     assert result.exit_code == 0
     for command in ("demo", "run", "check", "explain", "drafts", "status", "schema"):
         assert re.search(rf"^\s+{command}\b", result.output, re.M), command
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_check_accepts_the_example_config() -> None:
+    result = runner.invoke(app, ["check", "--config", str(REPO / "config.example.toml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: ")
+
+
+def test_check_names_the_file_and_the_misspelt_key(tmp_path: Path) -> None:
+    config = tmp_path / "introgate.toml"
+    config.write_text('[identity]\nnmae = "Alex"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "check", "--config", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert result.stderr == (
+        f"introgate: {config}: identity.nmae: unknown key 'nmae' (did you mean 'name'?)\n"
+    )
