@@ -40,6 +40,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.header import decode_header, make_header
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -351,8 +355,8 @@ class KnownPeople:
             return None
         by_profile = self._by_profile(index, requester)
         if by_profile:
-            # a profile match is certain; take its first address
-            return next((a for c in by_profile for a in c.emails), distinct[0])
+            # a profile match is certain; a namesake's address never stands in for it
+            return next((a for c in by_profile for a in c.emails), None)
         named = self._by_name(index, requester)
         if len(named) > 1 and len({tuple(c.emails) for c in named}) > 1:
             return None  # two different people share this name
@@ -439,7 +443,7 @@ class KnownPeople:
         for folder in folders:
             for header in ("To", "Cc", "From"):
                 try:
-                    if self.backend.find_by_header(folder, header, name):
+                    if self._named_in(folder, header, name):
                         found = True
                         break
                 except Exception as exc:  # noqa: BLE001 - a missing folder must not stop the pass
@@ -451,6 +455,22 @@ class KnownPeople:
         if self.remember and (found or complete):
             self.store.remember_person(key, found, "correspondence" if found else None)
         return found
+
+    def _named_in(self, folder: str, header: str, name: str) -> bool:
+        """Whether a message in ``folder`` names exactly this person in ``header``.
+
+        The backend's search is a substring search ("Anna Schäfer" is inside "Johanna
+        Schäfer"), so each hit's display names are compared whole, accents folded.
+        """
+        assert self.backend is not None
+        wanted = fold_name(name)
+        refs = self.backend.find_by_header(folder, header, name)
+        for item in self.backend.fetch_headers(refs[:50]):
+            parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(item.raw)
+            values = [str(make_header(decode_header(str(v)))) for v in parsed.get_all(header) or []]
+            if any(fold_name(display) == wanted for display, _ in getaddresses(values)):
+                return True
+        return False
 
     # -- files ------------------------------------------------------------------------
 

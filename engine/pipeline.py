@@ -50,7 +50,8 @@ class Decision:
     known: bool | None = None
     matched: list[str] = field(default_factory=list)
     outcomes: list[ActionOutcome] = field(default_factory=list)
-    error: str | None = None
+    error: str | None = None  # something went wrong acting on it: tried again later
+    defect: str | None = None  # the message itself is broken: recorded, never retried
 
     @property
     def drafted(self) -> bool:
@@ -70,6 +71,8 @@ class Decision:
             ]
             kind = n.kind.replace("_", " ").replace("connection request", "request")
             text = f"{n.network} {kind} from {n.requester.name}: {note}, {known}{auth} → {actions}"
+        if self.defect:
+            text += f" [defect: {self.defect}]"
         if self.error:
             text += f" [error: {self.error}]"
         return text
@@ -87,6 +90,7 @@ class Decision:
             "authenticated": n.authenticated if n else None,
             "rules": self.matched,
             "actions": [o.summary for o in self.outcomes],
+            "defect": self.defect,
             "error": self.error,
         }
 
@@ -207,7 +211,7 @@ def _follow_drafts(
         sync_draft_status(settings, store, backend, account)  # logs each change itself
     except ConnectionLost:
         raise
-    except Exception:  # noqa: BLE001 - following drafts must not fail the pass
+    except Exception:  # following drafts must not fail the pass
         log.exception("%s: could not follow the status of drafts", account)
 
 
@@ -242,12 +246,17 @@ class _FolderPass:
             )
         done = self.store.done_among(name, scan.refs)
         pending = [
-            MessageRef(r.folder, r.message_key.split("/", 1)[1])
+            MessageRef(r.folder, r.message_key[len(r.folder) + 1 :])
             for r in self.store.pending(name)
             if r.folder == folder
         ]
         todo = [ref for ref in scan.refs if ref.state_key not in done]
-        todo += [ref for ref in pending if ref not in set(todo)]
+        queued = set(todo)
+        # interrupted (pending) and failed-but-retryable messages may be older than the
+        # checkpoint (IMAP lists only new UIDs): ask for them by key
+        todo += [
+            ref for ref in [*pending, *self.store.retry_due(name, folder)] if ref not in queued
+        ]
         report.scanned += len(scan.refs)
         cutoff = None
         if checkpoint is None and backfill and not self.store.has_processed(name, folder):
@@ -355,7 +364,7 @@ class _FolderPass:
             decision.request_count = len(facts.recognition.requests)
             decision.notification = facts.recognition.notification
             if facts.recognition.defect:
-                decision.error = facts.recognition.defect
+                decision.defect = facts.recognition.defect
         notification = facts.notification
         if notification is not None:
             facts._known = lambda: self.known.is_known(notification.requester)
@@ -400,12 +409,12 @@ class _FolderPass:
             has_note=bool(n.note) if n else None,
             decision=", ".join(decision.matched) or None,
             actions=[{"type": o.type, "summary": o.summary} for o in decision.outcomes],
-            error=decision.error,
+            error=decision.error or decision.defect,
         )
 
     def _log(self, decision: Decision) -> None:
         level = logging.INFO if (decision.notification or decision.outcomes) else logging.DEBUG
-        if decision.error:
+        if decision.error or decision.defect:
             level = logging.WARNING
         prefix = "[dry run] " if self.dry_run else ""
         log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})

@@ -201,3 +201,74 @@ def test_first_pass_skips_mail_older_than_backfill(
     assert len(drafts_in(maildir)) == 1
     # the old one stays recorded as seen: later passes do not pick it up either
     assert run(settings, maildir).decisions == []
+
+
+def test_dry_run_creates_no_folders(write_config: Callable[..., Path], tmp_path: Path) -> None:
+    bare = MaildirBackend(tmp_path / "Maildir")
+    bare.ensure_folder("INBOX")
+    deliver(bare, anna(), "1.anna")
+    before = tree(bare.root)
+    report = run(load_settings(write_config()), bare, dry_run=True)
+    assert [o.type for o in report.decisions[0].outcomes] == ["label", "draft", "archive"]
+    assert tree(bare.root) == before
+    assert sorted(p.name for p in bare.root.iterdir()) == ["cur", "new", "tmp"]
+
+
+def test_interrupted_move_in_a_nested_folder_is_closed_on_the_next_pass(
+    write_config: Callable[..., Path], maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config()
+    path.write_text(path.read_text() + '[accounts.folders]\nwatch = ["Lists/in"]\n')
+    settings = load_settings(path)
+    maildir.append("Lists/in", anna())
+    real_record = StateStore.record
+
+    def dying_record(self: StateStore, account: str, ref: object, **kwargs: object) -> None:
+        if kwargs.get("status") == "done":
+            raise Crash
+        real_record(self, account, ref, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StateStore, "record", dying_record)
+    with pytest.raises(Crash):
+        run(settings, maildir)
+    monkeypatch.setattr(StateStore, "record", real_record)
+    for _ in range(2):
+        run(settings, maildir)
+    with StateStore(settings.state.path) as store:
+        assert store.pending("test") == []
+        assert store.counts("test") == {"done": 1}
+    assert len(drafts_in(maildir)) == 1
+
+
+def test_a_failed_action_is_retried_on_later_passes_a_few_times(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+    real_move = MaildirBackend.move
+
+    def full_disk(self: MaildirBackend, ref: object, folder: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(MaildirBackend, "move", full_disk)
+    first = run(settings, maildir)
+    assert first.decisions[0].error == "OSError: [Errno 28] No space left on device"
+    assert len(maildir.scan("INBOX", None).refs) == 1
+    monkeypatch.setattr(MaildirBackend, "move", real_move)
+    second = run(settings, maildir)
+    assert [d.error for d in second.decisions] == [None]
+    assert maildir.scan("INBOX", None).refs == []
+    assert len(drafts_in(maildir)) == 1
+
+
+def test_a_lasting_failure_stops_being_retried(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+
+    def broken(self: MaildirBackend, ref: object, folder: str) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(MaildirBackend, "move", broken)
+    tries = [len(run(settings, maildir).decisions) for _ in range(5)]
+    assert tries == [1, 1, 1, 0, 0]
+    assert len(drafts_in(maildir)) == 1

@@ -10,10 +10,12 @@ each message in exactly one place; nothing is ever unlinked.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesHeaderParser
@@ -24,6 +26,8 @@ from engine.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanRes
 from engine.config import FolderSettings
 from engine.errors import BackendError
 from engine.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef
+
+log = logging.getLogger("introgate.maildir")
 
 INBOX = "INBOX"
 _INFO = ":2,"
@@ -38,6 +42,7 @@ _DEFAULT_NAMES = {
     FolderRole.TRASH: "Trash",
 }
 _HEADER_READ = 65536
+_SEARCHED_HEADERS = ("from", "to", "cc", "message-id", "x-introgate-request", "subject")
 _counter = itertools.count()
 
 
@@ -59,6 +64,9 @@ class MaildirBackend(MailboxBackend):
         self.folders = folders or FolderSettings()
         # folder -> {key: path}; rebuilt for a folder when a key is not where it was
         self._index: dict[str, dict[str, Path]] = {}
+        self._search_cache: dict[
+            str, tuple[tuple[int, ...], list[tuple[MessageRef, dict[str, list[str]]]]]
+        ] = {}
 
     # -- folders ----------------------------------------------------------------
 
@@ -78,8 +86,8 @@ class MaildirBackend(MailboxBackend):
         path = self.folder_path(folder)
         for sub in ("cur", "new", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
-        if path != self.root:
-            (path / "maildirfolder").touch(exist_ok=True)
+        if path != self.root and not (path / "maildirfolder").exists():
+            (path / "maildirfolder").touch()
         return path
 
     def folder_for(self, role: FolderRole) -> str:
@@ -88,9 +96,8 @@ class MaildirBackend(MailboxBackend):
             FolderRole.ARCHIVE: self.folders.archive,
             FolderRole.SENT: self.folders.sent,
         }.get(role)
-        name = override or _DEFAULT_NAMES[role]
-        self.ensure_folder(name)
-        return name
+        # created on first use (append, move), not here: a dry run asks too
+        return override or _DEFAULT_NAMES[role]
 
     def list_folders(self) -> list[str]:
         names = [INBOX]
@@ -168,6 +175,9 @@ class MaildirBackend(MailboxBackend):
                 items.append(self._item(ref, path, full=full))
             except FileNotFoundError:
                 continue  # moved away by another client between listing and reading
+            except OSError as exc:
+                # unreadable now (permissions, I/O): left out, so the next pass tries again
+                log.warning("%s: cannot read %s: %s", ref.folder, path.name, exc)
         return items
 
     def fetch_headers(self, refs: Sequence[MessageRef]) -> list[MailItem]:
@@ -205,15 +215,21 @@ class MaildirBackend(MailboxBackend):
         names = self.keywords(folder)
         if label in names:
             return _KEYWORD_LETTERS[names.index(label)]
-        if "" not in names:
-            raise BackendError(f"folder {folder!r} already has 26 keywords, no room for {label!r}")
-        slot = names.index("")
-        names[slot] = label
-        content = "".join(f"{i} {name}\n" for i, name in enumerate(names) if name)
         target = self.folder_path(folder) / _KEYWORDS_FILE
-        temporary = target.with_name(f"{_KEYWORDS_FILE}.{os.getpid()}.tmp")
-        temporary.write_text(content, encoding="utf-8")
-        temporary.replace(target)
+        with _dotlock(target):
+            names = self.keywords(folder)  # again, under the lock: another writer may have added
+            if label in names:
+                return _KEYWORD_LETTERS[names.index(label)]
+            if "" not in names:
+                raise BackendError(
+                    f"folder {folder!r} already has 26 keywords, no room for {label!r}"
+                )
+            slot = names.index("")
+            names[slot] = label
+            content = "".join(f"{i} {name}\n" for i, name in enumerate(names) if name)
+            temporary = target.with_name(f"{_KEYWORDS_FILE}.{os.getpid()}.tmp")
+            temporary.write_text(content, encoding="utf-8")
+            temporary.replace(target)
         return _KEYWORD_LETTERS[slot]
 
     def _rename_with_letters(self, ref: MessageRef, add: str) -> None:
@@ -250,19 +266,24 @@ class MaildirBackend(MailboxBackend):
             else:
                 moved_letters.append(letter)
         subdir = path.parent.name
-        name = (
-            f"{key}{_INFO}{''.join(sorted(set(moved_letters)))}" if subdir == "cur" else path.name
-        )
+        target_index = self._index.get(folder)
+        if target_index is None:
+            target_index = self._scan_folder(folder)
+        new_key = key
+        if key in target_index:
+            # a restored backup or a sync tool put a copy there: never overwrite it
+            new_key = _unique_key()
+        if subdir == "cur":
+            name = f"{new_key}{_INFO}{''.join(sorted(set(moved_letters)))}"
+        else:
+            name = new_key + path.name[len(key) :]
         path.rename(target_dir / subdir / name)
         self._index.get(ref.folder, {}).pop(ref.key, None)
-        self._index.setdefault(folder, {})[key] = target_dir / subdir / name
+        target_index[new_key] = target_dir / subdir / name
 
     def append(self, folder: str, raw: bytes, flags: Iterable[str] = ()) -> None:
         target_dir = self.ensure_folder(folder)
-        key = (
-            f"{int(time.time())}.M{time.time_ns() % 1_000_000_000}P{os.getpid()}"
-            f"Q{next(_counter)}.{socket.gethostname().replace('/', '_').replace(':', '_')}"
-        )
+        key = _unique_key()
         letters = "".join(sorted(_FLAG_LETTERS[f] for f in flags if f in _FLAG_LETTERS))
         temporary = target_dir / "tmp" / key
         with temporary.open("wb") as handle:
@@ -275,48 +296,64 @@ class MaildirBackend(MailboxBackend):
 
     # -- searching --------------------------------------------------------------
 
-    def _headers_in(self, folder: str) -> Iterable[tuple[MessageRef, bytes]]:
-        if not (self.folder_path(folder) / "cur").is_dir():
-            return
-        for key, path in self._scan_folder(folder).items():
+    def _header_index(self, folder: str) -> list[tuple[MessageRef, dict[str, list[str]]]]:
+        """Decoded search headers of every message in ``folder``, rebuilt when it changes.
+
+        Searching earlier correspondence or Drafts asks the same folder again and again;
+        reading a 20,000-message Sent folder once per question would take seconds each.
+        """
+        path = self.folder_path(folder)
+        if not (path / "cur").is_dir():
+            return []
+        stamp = tuple((path / sub).stat().st_mtime_ns for sub in ("cur", "new"))
+        cached = self._search_cache.get(folder)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        parser = BytesHeaderParser(policy=policy.default)
+        entries = []
+        for key, file in self._scan_folder(folder).items():
             try:
-                with path.open("rb") as handle:
-                    yield MessageRef(folder, key), _header_block(handle.read(_HEADER_READ))
-            except FileNotFoundError:
+                with file.open("rb") as handle:
+                    headers = parser.parsebytes(_header_block(handle.read(_HEADER_READ)))
+            except OSError:
                 continue
+            values: dict[str, list[str]] = {}
+            for name in _SEARCHED_HEADERS:
+                try:
+                    found = [" ".join(str(v).split()) for v in headers.get_all(name) or []]
+                except Exception:  # noqa: BLE001 - a hostile header is simply not searchable
+                    found = []
+                if found:
+                    values[name] = found
+            entries.append((MessageRef(folder, key), values))
+        self._search_cache[folder] = (stamp, entries)
+        return entries
 
     def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
         """Like IMAP ``SEARCH HEADER``: a case-insensitive substring of the decoded value."""
-        parser = BytesHeaderParser(policy=policy.default)
+        name = header.lower()
+        if name not in _SEARCHED_HEADERS:
+            raise BackendError(f"searching the {header} header is not supported")
         wanted = value.casefold()
-        found = []
-        for ref, block in self._headers_in(folder):
-            try:
-                values = [str(v) for v in parser.parsebytes(block).get_all(header) or []]
-            except Exception:  # noqa: BLE001 - a hostile header is simply not a match
-                continue
-            if any(wanted in " ".join(v.split()).casefold() for v in values):
-                found.append(ref)
-        return found
+        return [
+            ref
+            for ref, values in self._header_index(folder)
+            if any(wanted in v.casefold() for v in values.get(name, ()))
+        ]
 
     def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
-        parser = BytesHeaderParser(policy=policy.compat32)
         wanted = message_id.strip()
         return [
             ref
-            for ref, block in self._headers_in(folder)
-            if str(parser.parsebytes(block).get("Message-ID", "")).strip() == wanted
+            for ref, values in self._header_index(folder)
+            if any(v.strip() == wanted for v in values.get("message-id", ()))
         ]
 
     def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
-        parser = BytesHeaderParser(policy=policy.compat32)
         wanted = address.strip().lower()
         for folder in folders:
-            for _, block in self._headers_in(folder):
-                headers = parser.parsebytes(block)
-                fields = [
-                    str(v) for name in ("From", "To", "Cc") for v in headers.get_all(name) or []
-                ]
+            for _, values in self._header_index(folder):
+                fields = [v for name in ("from", "to", "cc") for v in values.get(name, ())]
                 if any(addr.lower() == wanted for _, addr in getaddresses(fields)):
                     return True
         return False
@@ -324,6 +361,41 @@ class MaildirBackend(MailboxBackend):
     def remove_draft(self, ref: MessageRef) -> None:
         """A discarded draft goes to Trash, where the user can still get it back."""
         self.move(ref, self.folder_for(FolderRole.TRASH))
+
+
+def _unique_key() -> str:
+    """A new Maildir unique name (time, microseconds, pid, counter, host)."""
+    host = socket.gethostname().replace("/", "_").replace(":", "_")
+    micro = time.time_ns() // 1000 % 1_000_000
+    return f"{int(time.time())}.M{micro}P{os.getpid()}Q{next(_counter)}.{host}"
+
+
+@contextmanager
+def _dotlock(target: Path, timeout: float = 10.0) -> Iterator[None]:
+    """Dovecot's dotlock (``<file>.lock`` created exclusively), so concurrent writers wait."""
+    lock = target.with_name(target.name + ".lock")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:
+            try:
+                stale = time.time() - lock.stat().st_mtime > 2 * timeout
+            except FileNotFoundError:
+                continue
+            if stale:
+                lock.unlink(missing_ok=True)  # left by a crashed writer
+            elif time.monotonic() > deadline:
+                raise BackendError(
+                    f"{target}: locked by another program for {timeout:.0f}s"
+                ) from None
+            time.sleep(0.02)
+    os.close(descriptor)
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
 
 
 def _header_block(data: bytes) -> bytes:

@@ -19,8 +19,10 @@ def decisions_table(report: PassReport, *, title: str | None = None) -> Table:
         if decision.request_count > 1:
             requester += f" (+{decision.request_count - 1})"
         actions = ", ".join(o.summary for o in decision.outcomes) or "left alone"
+        if decision.defect:
+            actions += f" [defect: {decision.defect}]"
         if decision.error:
-            actions += f" [error: {decision.error}]"
+            actions += f" [error: {decision.error}, will retry]"
         table.add_row(
             decision.subject[:48] or decision.ref.key[:24],
             n.network if n else "",

@@ -98,6 +98,12 @@ def _initial(db: sqlite3.Connection) -> None:
     _run_script(db, _INITIAL)
 
 
+def _attempts(db: sqlite3.Connection) -> None:
+    # a failed message (disk full, server said NO) is tried again on later passes, a few times
+    db.execute("ALTER TABLE processed ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
+    ("0002_retry_attempts", _attempts),
 ]

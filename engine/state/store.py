@@ -40,6 +40,14 @@ class ProcessedRecord:
     actions: list[dict[str, Any]]
     error: str | None
     processed_at: str
+    attempts: int = 0
+
+
+MAX_ATTEMPTS = 3
+# rows that need no more work: pending ones are redone, failed ones retried a few times
+_SETTLED = (
+    f"(status NOT IN ('pending', 'failed') OR (status = 'failed' AND attempts >= {MAX_ATTEMPTS}))"
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +173,7 @@ class StateStore:
             marks = ",".join("?" for _ in batch)
             rows = self._db.execute(
                 f"SELECT message_key FROM processed WHERE account = ? "  # noqa: S608
-                f"AND status != 'pending' AND message_key IN ({marks})",
+                f"AND {_SETTLED} AND message_key IN ({marks})",
                 (account, *batch),
             )
             done.update(row[0] for row in rows)
@@ -188,8 +196,8 @@ class StateStore:
     def message_id_done(self, account: str, message_id: str) -> bool:
         """True when a message with this Message-ID was fully handled (UIDVALIDITY resync)."""
         row = self._db.execute(
-            "SELECT 1 FROM processed WHERE account = ? AND message_id = ? "
-            "AND status != 'pending' LIMIT 1",
+            f"SELECT 1 FROM processed WHERE account = ? AND message_id = ? "  # noqa: S608
+            f"AND {_SETTLED} LIMIT 1",
             (account, message_id),
         ).fetchone()
         return row is not None
@@ -215,11 +223,19 @@ class StateStore:
         actions: Sequence[dict[str, Any]] = (),
         error: str | None = None,
     ) -> None:
-        """Insert or replace the row of one message (status pending/done/skipped/failed)."""
+        """Insert or replace the row of one message (status pending/done/skipped/failed).
+
+        A ``failed`` row counts its attempts, so a lasting failure stops being retried.
+        """
+        previous = self._db.execute(
+            "SELECT attempts FROM processed WHERE account = ? AND message_key = ?",
+            (account, ref.state_key),
+        ).fetchone()
+        attempts = (previous[0] if previous else 0) + (1 if status == "failed" else 0)
         self._db.execute(
             "INSERT OR REPLACE INTO processed (account, message_key, folder, message_id, status, "
-            "network, kind, requester, has_note, decision, actions, error, processed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "network, kind, requester, has_note, decision, actions, error, processed_at, "
+            "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 account,
                 ref.state_key,
@@ -234,8 +250,18 @@ class StateStore:
                 json.dumps(list(actions), ensure_ascii=False),
                 error,
                 _now(),
+                attempts,
             ),
         )
+
+    def retry_due(self, account: str, folder: str) -> list[MessageRef]:
+        """Failed messages of ``folder`` that get another try on this pass."""
+        rows = self._db.execute(
+            "SELECT message_key FROM processed WHERE account = ? AND folder = ? "
+            "AND status = 'failed' AND attempts < ?",
+            (account, folder, MAX_ATTEMPTS),
+        )
+        return [MessageRef(folder, row[0][len(folder) + 1 :]) for row in rows]
 
     def record_many_skipped(self, account: str, refs: Sequence[MessageRef], reason: str) -> None:
         """Mark a batch as seen without acting (backfill: older than the configured age)."""

@@ -119,6 +119,8 @@ def test_config_overrides_folder_names(tmp_path: Path) -> None:
     backend.ensure_folder("INBOX")
     assert backend.folder_for(FolderRole.ARCHIVE) == "Archiv"
     assert backend.folder_for(FolderRole.DRAFTS) == "Entwürfe"
+    assert not (tmp_path / ".Archiv").exists()  # asking creates nothing (dry runs ask too)
+    backend.append("Archiv", MAIL)
     assert (tmp_path / ".Archiv" / "cur").is_dir()
 
 
@@ -139,3 +141,25 @@ def test_invalid_label_and_folder_names_are_refused(maildir: MaildirBackend) -> 
     with pytest.raises(BackendError, match="invalid folder name"):
         maildir.move(ref, "../escape")
     assert maildir.scan("INBOX", None).refs == [ref]
+
+
+def test_move_never_overwrites_a_copy_already_in_the_target(maildir: MaildirBackend) -> None:
+    ref = deliver(maildir, name="k1")
+    restored = b"From: backup@example.com\r\nSubject: restored copy\r\n\r\nold\r\n"
+    (maildir.root / ".Archive" / "cur" / "k1:2,S").write_bytes(restored)
+    maildir.move(ref, "Archive")
+    archived = maildir.fetch_full(maildir.scan("Archive", None).refs)
+    assert sorted(item.raw for item in archived) == sorted([MAIL, restored])
+    assert maildir.scan("INBOX", None).refs == []
+
+
+def test_keyword_file_waits_for_another_writers_lock(maildir: MaildirBackend) -> None:
+    ref = deliver(maildir)
+    lock = maildir.root / "dovecot-keywords.lock"
+    lock.write_text("")
+    import threading
+
+    threading.Timer(0.2, lock.unlink).start()
+    maildir.add_label(ref, "introgate/known")
+    assert maildir.labels_of(ref) == {"introgate/known"}
+    assert not lock.exists()

@@ -207,3 +207,38 @@ def test_a_dry_run_reads_the_cache_but_does_not_write_it(
     known = people(tmp_path, store, backend=maildir, remember=False)
     assert known.is_known(requester("Carla Correspondent")) is True
     assert store.known_person("mail:carla correspondent") is None
+
+
+def test_a_namesakes_address_never_stands_in_for_the_profile_match(
+    tmp_path: Path, store: StateStore
+) -> None:
+    vcf = tmp_path / "c.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Schäfer\r\n"
+        "X-SOCIALPROFILE;TYPE=linkedin:https://www.linkedin.com/in/anna-s\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Schäfer\r\n"
+        "EMAIL:anna.schaefer@steuerberater.example\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    settings = Settings(contacts={"files": [vcf]}, state={"path": tmp_path / "s.db"})
+    people = KnownPeople(settings, store, None)
+    assert people.address_for(requester("Anna Schäfer", "https://www.linkedin.com/in/anna-s")) is None
+
+
+def test_earlier_mail_to_a_longer_name_does_not_make_a_requester_known(
+    tmp_path: Path, store: StateStore
+) -> None:
+    backend = MaildirBackend(tmp_path / "Maildir")
+    backend.ensure_folder("INBOX")
+    sent = EmailMessage()
+    sent["From"] = "me@example.org"
+    sent["To"] = "Johanna Schäfer <johanna@example.com>"
+    sent.set_content("hi")
+    backend.append("Sent", sent.as_bytes())
+    settings = Settings(state={"path": tmp_path / "s.db"})
+    people = KnownPeople(settings, store, backend)
+    assert not people.is_known(requester("Anna Schäfer"))
+    assert people.is_known(requester("Johanna Schaefer")) is False  # ae is not ä
+    assert KnownPeople(settings, StateStore(tmp_path / "other.db"), backend).is_known(
+        requester("JOHANNA SCHÄFER")
+    )
