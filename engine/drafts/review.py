@@ -262,13 +262,17 @@ class DraftReview:
         else:
             message.replace_header("Date", sent_at)
         try:
-            send_message(self.settings.smtp, message)
+            refused = send_message(self.settings.smtp, message)
         except IntrogateError:
             self.store.set_draft_status(record.draft_id, DRAFTED)  # nothing went out
             raise
         self.backend.append(sent_folder, message.as_bytes(policy=policy.SMTP), flags=[SEEN])
         self._finish_sent(record, refs)
-        return f"draft {name} sent to {', '.join(recipients)}; copy stored in {sent_folder}"
+        delivered = [r for r in recipients if r not in refused]
+        text = f"draft {name} sent to {', '.join(delivered)}; copy stored in {sent_folder}"
+        if refused:
+            text += f"; the server REFUSED {', '.join(refused)} (not sent to them)"
+        return text
 
     def _finish_sent(self, record: DraftRecord, refs: list[MessageRef]) -> None:
         for ref in refs:

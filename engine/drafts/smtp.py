@@ -24,8 +24,11 @@ class SendError(IntrogateError):
     """The SMTP server could not be reached or did not accept the message."""
 
 
-def send_message(smtp: SmtpSettings, message: EmailMessage) -> None:
-    """Hand ``message`` to the server for every To/Cc/Bcc recipient (Bcc is not transmitted)."""
+def send_message(smtp: SmtpSettings, message: EmailMessage) -> list[str]:
+    """Hand ``message`` to the server for every To/Cc/Bcc recipient (Bcc is not transmitted).
+
+    Returns the recipients the server refused while accepting the others.
+    """
     port = smtp.port or _DEFAULT_PORTS[smtp.security]
     where = f"SMTP server {smtp.host}:{port}"
     context = ssl.create_default_context(cafile=str(smtp.ca_file) if smtp.ca_file else None)
@@ -59,10 +62,10 @@ def send_message(smtp: SmtpSettings, message: EmailMessage) -> None:
         raise SendError(f"{where}: TLS failed: {exc.reason or exc}") from exc
     except OSError as exc:
         raise SendError(f"{where}: cannot connect: {exc.strerror or exc}") from exc
-    if refused:
-        # some recipients got it, some did not: say exactly which, the user decides
-        raise SendError(f"{where}: sent, but refused for {', '.join(sorted(refused))}")
     log.info("sent %s via %s", message.get("Message-ID", "?"), where)
+    # some recipients may have been refused while the others got it: the message WAS sent,
+    # so the caller must finish as sent (a retry would deliver it twice) and name these
+    return sorted(refused)
 
 
 def _log_in(client: smtplib.SMTP, smtp: SmtpSettings, where: str) -> None:

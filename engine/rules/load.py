@@ -332,7 +332,10 @@ def load_rules(settings: Settings, account: Account | None = None) -> RuleSet:
     context = load_context(settings)
     loaded: list[LoadedFile] = []
     for path in files:
-        result, file_problems = read_rule_file(path, context)
+        try:
+            result, file_problems = read_rule_file(path, context)
+        except RecursionError:
+            result, file_problems = None, [f"{path}:1:1: rules are nested too deeply to check"]
         problems.extend(file_problems)
         if result is not None:
             loaded.append(result)

@@ -34,6 +34,14 @@ class Received:
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     logins: list[tuple[bytes, bytes]] = field(default_factory=list)
 
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
@@ -351,3 +359,30 @@ def test_ids_that_match_nothing_or_several_drafts_are_clear_errors(
     assert error_of(drafts(config, "show", "abcd3")) == "no draft 'abcd3' in account 'test'"
     assert error_of(drafts(config, "show", "abc")).startswith("'abc' is not a draft id")
     assert error_of(drafts(config, "show", "x_%")).startswith("'x_%' is not a draft id")
+
+
+def test_a_send_with_one_refused_recipient_counts_as_sent_and_is_never_repeated(
+    config: Path,
+    drafter: Drafter,
+    deliver: Deliver,
+    contacts: Contacts,
+    maildir: MaildirBackend,
+    smtp_server: tuple[Received, int],
+    ledger: Any,
+) -> None:
+    received, _ = smtp_server
+    contacts.add("Eva Example", "eva@example.net")
+    outcome = drafter.ensure_draft(deliver(), DraftOrder(), dry_run=False)
+    [draft_path] = drafts_in(maildir)
+    # the user added a Cc in their mail client that the server does not know
+    draft_path.write_bytes(b"Cc: ghost@refused.example\r\n" + draft_path.read_bytes())
+    result = drafts(config, "send", short(outcome.draft_id))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        f"draft {short(outcome.draft_id)} sent to eva@example.net; copy stored in Sent; "
+        "the server REFUSED ghost@refused.example (not sent to them)"
+    )
+    assert ledger(outcome.draft_id).status == "sent"
+    assert drafts_in(maildir) == [] and len(drafts_in(maildir, "Sent")) == 1
+    drafts(config, "send", short(outcome.draft_id))
+    assert [rcpt for _, rcpt, _ in received.messages] == [["eva@example.net"]]

@@ -199,3 +199,13 @@ def test_folders_named_by_move_are_checked_against_the_mailbox(
 def test_the_shipped_rules_check(rules_dir: Path) -> None:
     rules = load_rules(Settings())
     assert rules.names == ["suspicious", "known", "introduced", "unexplained"]
+
+
+def test_a_rule_nested_absurdly_deep_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    depth = 400
+    when = "{ not = " * depth + '{ has_note = true }' + " }" * depth
+    path = tmp_path / "deep.toml"
+    path.write_text(f'[[rule]]\nname = "deep"\nwhen = {when}\nthen = {{ flag = true }}\n')
+    with pytest.raises(RuleFileErrors) as error:
+        load_rules(Settings(rules={"use_shipped": False, "paths": [path]}))
+    assert error.value.problems == [f"{path}:1:1: rules are nested too deeply to check"]
