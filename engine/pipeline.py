@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -27,7 +27,14 @@ from engine.facts import MessageFacts, facts_from_headers
 from engine.mail import MailItem, MessageRef
 from engine.people import KnownPeople
 from engine.recognition import Recogniser, Recognition, RequestNotification
-from engine.rules import ActionContext, ActionOutcome, RuleSet, load_rules
+from engine.rules import (
+    ActionContext,
+    ActionOutcome,
+    Evaluation,
+    PlannedAction,
+    RuleSet,
+    load_rules,
+)
 from engine.state import StateStore
 
 log = logging.getLogger("introgate.pipeline")
@@ -70,7 +77,11 @@ class Decision:
                 n.authenticated
             ]
             kind = n.kind.replace("_", " ").replace("connection request", "request")
-            text = f"{n.network} {kind} from {n.requester.name}: {note}, {known}{auth} → {actions}"
+            more = f" (+{self.request_count - 1} more)" if self.request_count > 1 else ""
+            text = (
+                f"{n.network} {kind} from {n.requester.name}{more}: {note}, {known}{auth} → "
+                f"{actions}"
+            )
         if self.defect:
             text += f" [defect: {self.defect}]"
         if self.error:
@@ -365,27 +376,27 @@ class _FolderPass:
             decision.notification = facts.recognition.notification
             if facts.recognition.defect:
                 decision.defect = facts.recognition.defect
-        notification = facts.notification
-        if notification is not None:
-            facts._known = lambda: self.known.is_known(notification.requester)
-        evaluation = self.rules.evaluate(facts)
-        decision.matched = list(evaluation.matched)
-        if notification is not None and facts._known_value is not None:
-            decision.known = facts._known_value
-        if not evaluation.actions:
+        requests = facts.recognition.requests if facts.recognition else []
+        per_request = [self._for_request(facts, r) for r in requests] if requests else [facts]
+        evaluations = [self.rules.evaluate(single) for single in per_request]
+        decision.matched = list(dict.fromkeys(n for e in evaluations for n in e.matched))
+        if requests and per_request[0]._known_value is not None:
+            decision.known = per_request[0]._known_value
+        plan = _merge_plans(list(zip(per_request, evaluations, strict=True)))
+        if not plan:
             return
         if not self.dry_run:
             self._record(decision, "pending")
-        context = ActionContext(
-            account=self.account.name,
-            settings=self.settings,
-            backend=self.backend,
-            store=self.store,
-            drafter=self.drafter,
-            facts=facts,
-            dry_run=self.dry_run,
-        )
-        for action in evaluation.actions:
+        for action, action_facts in plan:
+            context = ActionContext(
+                account=self.account.name,
+                settings=self.settings,
+                backend=self.backend,
+                store=self.store,
+                drafter=self.drafter,
+                facts=action_facts,
+                dry_run=self.dry_run,
+            )
             outcome = action.apply(context)
             decision.outcomes.append(outcome)
             if not self.dry_run:
@@ -395,6 +406,17 @@ class _FolderPass:
                     outcome.type,
                     {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
                 )
+
+    def _for_request(self, facts: MessageFacts, request: RequestNotification) -> MessageFacts:
+        """The message's facts as seen for one of its requests (a digest lists several)."""
+        assert facts.recognition is not None
+        recognition = Recognition(facts.message_id, [request], facts.recognition.defect)
+        return replace(
+            facts,
+            recognition=recognition,
+            _known=lambda: self.known.is_known(request.requester),
+            _known_value=None,
+        )
 
     def _record(self, decision: Decision, status: str) -> None:
         n = decision.notification
@@ -418,6 +440,40 @@ class _FolderPass:
             level = logging.WARNING
         prefix = "[dry run] " if self.dry_run else ""
         log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
+
+
+def _merge_plans(
+    evaluations: list[tuple[MessageFacts, Evaluation]],
+) -> list[tuple[PlannedAction, MessageFacts]]:
+    """One plan for the message from each request's evaluation.
+
+    Labels and flags are merged; each request keeps its own draft; the message moves only
+    when every request's rules move it to the same place (one unexplained request in a
+    digest of people the user knows must not archive the others).
+    """
+    plan: list[tuple[PlannedAction, MessageFacts]] = []
+    seen: set[str] = set()
+    moves: list[tuple[PlannedAction, MessageFacts] | None] = []
+    for facts, evaluation in evaluations:
+        move = None
+        for action in evaluation.actions:
+            described = action.describe()
+            if described["type"] in _MOVES:
+                move = (action, facts)
+            elif described["type"] == "draft":
+                plan.append((action, facts))
+            elif (key := repr(sorted(described.items()))) not in seen:
+                seen.add(key)
+                plan.append((action, facts))
+        moves.append(move)
+    targets = {repr(sorted(m[0].describe().items())) if m else None for m in moves}
+    first_move = moves[0] if moves else None
+    if len(targets) == 1 and first_move is not None:
+        plan.append(first_move)
+    return sorted(plan, key=lambda step: step[0].stage)
+
+
+_MOVES = ("move", "archive")
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

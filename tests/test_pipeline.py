@@ -272,3 +272,39 @@ def test_a_lasting_failure_stops_being_retried(
     tries = [len(run(settings, maildir).decisions) for _ in range(5)]
     assert tries == [1, 1, 1, 0, 0]
     assert len(drafts_in(maildir)) == 1
+
+
+DIGEST = Path(__file__).parent / "fixtures" / "linkedin" / "digest-en-multipart.eml"
+
+
+def test_a_digest_drafts_one_reply_per_person_and_archives_once(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
+    deliver(maildir, DIGEST.read_bytes(), "1.digest")
+    [decision] = run(settings, maildir).decisions
+    assert decision.request_count == 3
+    assert [o.type for o in decision.outcomes] == ["label", "draft", "draft", "draft", "archive"]
+    assert len(drafts_in(maildir)) == 3
+    [archived] = maildir.scan("Archive", None).refs
+    assert maildir.labels_of(archived) == {"introgate/unexplained"}
+
+
+def test_a_digest_with_one_known_person_stays_in_the_inbox(
+    write_config: Callable[..., Path], maildir: MaildirBackend, tmp_path: Path
+) -> None:
+    (tmp_path / "contacts.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Tom Becker\r\nEND:VCARD\r\n", encoding="utf-8"
+    )
+    path = write_config()
+    path.write_text(path.read_text().replace("files = []", 'files = ["contacts.vcf"]'))
+    deliver(maildir, DIGEST.read_bytes(), "1.digest")
+    [decision] = run(load_settings(path), maildir).decisions
+    assert sorted(o.summary.split(" ")[0] for o in decision.outcomes) == [
+        "draft",
+        "draft",
+        "label",
+        "label",
+    ]
+    [ref] = maildir.scan("INBOX", None).refs
+    assert maildir.labels_of(ref) == {"introgate/unexplained", "introgate/known"}
+    assert len(drafts_in(maildir)) == 2
