@@ -6,10 +6,15 @@ Header facts are always there; the notification is there when recognition found 
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import policy
+from email.header import decode_header
 from email.message import Message
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses, parsedate_to_datetime
 
 from engine.mail import MessageRef
 from engine.recognition.model import Recognition, RequestNotification
@@ -39,36 +44,63 @@ class MessageFacts:
         return self._known_value
 
 
+_PARSER = BytesHeaderParser(policy=policy.compat32)
+
+
 def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFacts:
-    """Header facts of one message; hostile or broken headers give empty values, never errors."""
-    from email import policy
-    from email.parser import BytesHeaderParser
-    from email.utils import getaddresses, parsedate_to_datetime
+    """Header facts of one message; hostile or broken headers give empty values, never errors.
 
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(header_block)
-
-    def text(name: str) -> str:
-        try:
-            value = headers.get(name)
-        except Exception:  # noqa: BLE001 - a malformed header must not stop the pass
-            return ""
-        return " ".join(str(value).split()) if value is not None else ""
-
-    pairs = getaddresses([text("From")])  # never raises; odd input gives ("", "")
-    from_name, from_address = pairs[0] if pairs else ("", "")
+    Most mail is not a notification, so this is the per-message cost of a pass: the block
+    is parsed without decoding (compat32) and only the four headers every message needs
+    are decoded; rules decode the others they ask about.
+    """
+    headers = _PARSER.parsebytes(header_block)
+    from_name, from_address = "", ""
+    pairs = getaddresses([_raw(headers, "From")])  # never raises; odd input gives ("", "")
+    if pairs:
+        from_name, from_address = _decoded(pairs[0][0]), pairs[0][1]
     date: datetime | None = None
-    try:
-        raw_date = text("Date")
-        date = parsedate_to_datetime(raw_date) if raw_date else None
-    except (TypeError, ValueError, IndexError):
-        date = None
-    message_id = text("Message-ID") or None
+    raw_date = _raw(headers, "Date")
+    if raw_date:
+        try:
+            date = parsedate_to_datetime(raw_date)
+        except (TypeError, ValueError, IndexError):
+            date = None
     return MessageFacts(
         ref=ref,
         headers=headers,
-        subject=text("Subject"),
+        subject=_decoded(_raw(headers, "Subject")),
         from_address=from_address.lower(),
         from_name=from_name,
         date=date,
-        message_id=message_id,
+        message_id=_raw(headers, "Message-ID").strip() or None,
     )
+
+
+def _raw(headers: Message, name: str) -> str:
+    value = headers.get(name)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _decoded(text: str) -> str:
+    """RFC 2047 words decoded; a broken one is kept as written."""
+    if "=?" not in text:
+        return text
+    try:
+        parts = decode_header(text)
+        decoded = "".join(
+            part.decode(_charset(charset), "replace") if isinstance(part, bytes) else part
+            for part, charset in parts
+        )
+    except Exception:  # noqa: BLE001 - hostile encodings must not stop a pass
+        return text
+    return " ".join(decoded.split())
+
+
+def _charset(name: str | None) -> str:
+    if not name:
+        return "ascii"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"  # an unknown charset: best effort, undecodable bytes replaced

@@ -15,9 +15,9 @@ from engine.recognition.recogniser import Recogniser
 
 __all__ = [
     "NetworkFileErrors",
+    "Recogniser",
     "Recognition",
     "RequestKind",
     "RequestNotification",
     "Requester",
-    "Recogniser",
 ]

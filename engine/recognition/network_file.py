@@ -1,0 +1,329 @@
+"""The schema of a network file (``rules/networks/<name>.toml``) and its validation.
+
+A user whose network changed its mails fixes recognition by editing one of these files,
+so every mistake is reported as ``FILE:LINE:COL: network "NAME": field: message`` with a
+did-you-mean for misspelt keys, and all problems of all files are reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine.errors import ConfigError
+from engine.recognition.model import RequestKind
+
+Source = Literal["subject", "from_name", "header", "body", "html"]
+# named groups an extraction pattern may fill
+FIELD_GROUPS = frozenset({"name", "handle", "profile_url", "mutual", "note"})
+_PLACEHOLDERS = ("<<name>>", "<<handle>>")
+
+
+class NetworkFileErrors(ConfigError):
+    """One or more network files are broken; ``problems`` holds one located line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+_LANGUAGE_KEY = re.compile(r"^(?:[a-z]{2}|any)$")
+
+
+def _check_languages(value: dict[str, Any], *, allow_any: bool = True) -> None:
+    for key in value:
+        if not _LANGUAGE_KEY.match(key) or (key == "any" and not allow_any):
+            choices = "a two-letter language code" + (' or "any"' if allow_any else "")
+            raise ValueError(f"{key!r} is not {choices}")
+
+
+def _check_regex(value: str, *, groups: frozenset[str] | None = None) -> str:
+    pattern = value
+    for placeholder in _PLACEHOLDERS:
+        pattern = pattern.replace(placeholder, "x")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression {value!r}: {exc}") from exc
+    if groups is not None:
+        unknown = set(compiled.groupindex) - groups
+        if unknown:
+            raise ValueError(
+                f"unknown named group(s) {sorted(unknown)} in {value!r}; allowed: {sorted(groups)}"
+            )
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RequestType(_Strict):
+    """One kind of request mail the network sends (single invitation, digest, ...)."""
+
+    kind: RequestKind
+    # several people in one mail (LinkedIn digest): one request per profile link
+    digest: bool = False
+    # decisive headers: when one of the network's decisive headers is present, its value
+    # alone decides (regex search, case-insensitive); subjects and body are not consulted
+    headers: dict[str, str] = Field(default_factory=dict)
+    # without a decisive header: a subject or body phrase (regex, case-insensitive) decides;
+    # the key is the language ("any" for language-neutral signals such as link parameters)
+    subjects: dict[str, list[str]] = Field(default_factory=dict)
+    body: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("headers")
+    @classmethod
+    def _headers_are_regexes(cls, value: dict[str, str]) -> dict[str, str]:
+        for pattern in value.values():
+            _check_regex(pattern)
+        return value
+
+    @field_validator("subjects", "body")
+    @classmethod
+    def _phrases_are_regexes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_languages(value)
+        for phrases in value.values():
+            for phrase in phrases:
+                _check_regex(phrase, groups=FIELD_GROUPS)
+        return value
+
+
+class Extraction(_Strict):
+    """A regex whose named groups (name, handle, profile_url, mutual, note) fill fields."""
+
+    source: Source
+    header: str | None = None  # the header's name when source = "header"
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_is_regex(cls, value: str) -> str:
+        return _check_regex(value, groups=FIELD_GROUPS)
+
+
+class ProfileLink(_Strict):
+    """Which links are a person's profile; the URL kept is the link minus query and fragment,
+    except the query parameters listed in ``keep_query`` (an id that names the person)."""
+
+    pattern: str
+    keep_query: list[str] = Field(default_factory=list)
+    # optional canonical form, filled from the pattern's named groups and the kept query
+    # parameters, e.g. "https://www.facebook.com/profile.php?id={id}"
+    canonical: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_is_regex(cls, value: str) -> str:
+        _check_regex(value)
+        return value
+
+
+class OwnDomainHeader(_Strict):
+    """For federated networks (Mastodon): the server's domain, read from a header."""
+
+    header: str
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_has_domain(cls, value: str) -> str:
+        _check_regex(value, groups=frozenset({"domain"}))
+        if "(?P<domain>" not in value:
+            raise ValueError("needs a (?P<domain>...) group")
+        return value
+
+
+class NetworkFile(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    label: str
+    # the network's own mail domains (subdomains included); a sender anywhere else is not
+    # this network, and DKIM/DMARC must pass for one of them. Empty: federated network,
+    # recognised by its decisive headers alone (see own_domain_header).
+    domains: list[str] = Field(default_factory=list)
+    own_domain_header: OwnDomainHeader | None = None
+    # addresses (glob, case-insensitive) that send requests; others need a decisive header
+    senders: list[str] = Field(default_factory=list)
+    # subjects that are never a request (checked when no decisive header is present)
+    not_subjects: dict[str, list[str]] = Field(default_factory=dict)
+    requests: list[RequestType] = Field(min_length=1)
+    # the network shows no display name, only the handle (Mastodon's acct): use it as name
+    name_is_handle: bool = False
+    extract: list[Extraction] = Field(default_factory=list)
+    profile_links: list[ProfileLink] = Field(default_factory=list)
+    # link texts that label a link and are not a person's name ("View profile", ...)
+    link_labels: list[str] = Field(default_factory=list)
+    mutual: list[str] = Field(default_factory=list)  # regexes with (?P<mutual>\d+)
+    notes: list[str] = Field(default_factory=list)  # regexes with (?P<note>...), in order
+    # the HTML repeats the note in a hidden preheader: when no pattern finds the note, a
+    # preheader text that is also visible in the HTML is taken as the note
+    note_in_preheader: bool = False
+    # phrases that only tell the notification's language (labels, footers), per language
+    language_phrases: dict[str, list[str]] = Field(default_factory=dict)
+    # texts the network fills in when the requester wrote nothing: not a personal note
+    default_notes: dict[str, list[str]] = Field(default_factory=dict)
+    default_note_patterns: list[str] = Field(default_factory=list)  # full-match regexes
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_are_lowercase_names(cls, value: list[str]) -> list[str]:
+        for domain in value:
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+                raise ValueError(f"{domain!r} is not a lowercase domain name like 'linkedin.com'")
+        return value
+
+    @field_validator("not_subjects", "language_phrases")
+    @classmethod
+    def _not_subjects_are_regexes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_languages(value)
+        for phrases in value.values():
+            for phrase in phrases:
+                _check_regex(phrase)
+        return value
+
+    @field_validator("mutual")
+    @classmethod
+    def _mutual_has_group(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            _check_regex(pattern, groups=frozenset({"mutual"}))
+            if "(?P<mutual>" not in pattern:
+                raise ValueError(f"{pattern!r} needs a (?P<mutual>...) group")
+        return value
+
+    @field_validator("notes")
+    @classmethod
+    def _notes_have_group(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            _check_regex(pattern, groups=FIELD_GROUPS)
+            if "(?P<note>" not in pattern:
+                raise ValueError(f"{pattern!r} needs a (?P<note>...) group")
+        return value
+
+    @field_validator("default_notes")
+    @classmethod
+    def _defaults_by_language(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_languages(value, allow_any=False)
+        return value
+
+    @field_validator("default_note_patterns")
+    @classmethod
+    def _defaults_are_regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            _check_regex(pattern)
+        return value
+
+
+def read_network_file(path: Path) -> tuple[NetworkFile | None, list[str]]:
+    """The validated file, or None and its problems, each located in the file."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"{path}:1:1: network {path.stem!r}: cannot read: {exc}"]
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _toml_error_position(str(exc))
+        return None, [f'{path}:{line}:{col}: network "{path.stem}": not valid TOML: {exc}']
+    name = data.get("name") if isinstance(data.get("name"), str) else path.stem
+    try:
+        return NetworkFile.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            line, col = locate(source, loc)
+            field = _dotted(loc)
+            if error["type"] == "extra_forbidden":
+                message = f"unknown key {str(loc[-1])!r}"
+                hint = _did_you_mean(loc)
+                if hint:
+                    message += f" (did you mean {hint!r}?)"
+            else:
+                message = error["msg"]
+                if "input" in error and error["type"] != "missing":
+                    message += f" (got {_short(error['input'])})"
+            problems.append(f'{path}:{line}:{col}: network "{name}": {field}: {message}')
+        return None, problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _toml_error_position(message: str) -> tuple[int, int]:
+    match = re.search(r"line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str | None:
+    model: Any = NetworkFile
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _model_in(field.annotation)
+        if model is None:
+            return None
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def locate(source: str, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """Best line and column for a validation error's location in the TOML text.
+
+    tomllib keeps no positions, so we follow the location through table headers
+    (``[[requests]]`` N times), dotted keys and ``key =`` lines, narrowing as we go.
+    """
+    position = 0
+    path: list[str] = []
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            if not path:
+                continue
+            header = re.compile(
+                r"(?m)^[ \t]*\[\[[ \t]*" + re.escape(".".join(path)) + r"[ \t]*\]\]"
+            )
+            found = list(header.finditer(source))
+            if part < len(found):
+                position = found[part].start()
+                path = []
+            continue
+        path.append(str(part))
+        table = re.compile(r"(?m)^[ \t]*\[\[?[ \t]*" + re.escape(".".join(path)) + r"[ \t]*\]\]?")
+        match = table.search(source, position)
+        if match and (index + 1 < len(loc) and isinstance(loc[index + 1], int)) is False:
+            position = match.start()
+            path = []
+            continue
+        key = re.compile(r"(?m)(?:^|[{,.\s])[ \t]*" + re.escape(str(part)) + r"[ \t]*(?:=|\.)")
+        match = key.search(source, position)
+        if match:
+            position = match.start() + (match.group(0).index(str(part)))
+    line = source.count("\n", 0, position) + 1
+    column = position - (source.rfind("\n", 0, position) + 1) + 1
+    return line, column

@@ -1,0 +1,235 @@
+"""The recogniser: network files loaded once, then a pure function of message bytes.
+
+``is_candidate`` runs on every message of a mailbox and must reject ordinary mail in
+microseconds, so it reads the raw header list once and only looks at the sender's
+domain and the few headers networks set; everything else waits for ``recognise``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from engine.config import Settings
+from engine.recognition.authenticity import authenticate
+from engine.recognition.extraction import extract_people
+from engine.recognition.language import guess_language
+from engine.recognition.message_content import MalformedMessage, MessageContent, read_message
+from engine.recognition.model import Recognition, Requester, RequestNotification
+from engine.recognition.network import CompiledNetwork
+from engine.recognition.network_file import NetworkFileErrors, read_network_file
+from engine.resources import shipped_networks_dir
+
+log = logging.getLogger("introgate.recognition")
+
+
+def network_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The ``*.toml`` files named by ``paths`` (files, or folders of files), in order."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"{path}:1:1: network file or folder not found")
+    return files, problems
+
+
+def _address_domain(from_value: str) -> str:
+    """The sender's domain from a raw From value, without a full address parse."""
+    start = from_value.rfind("<")
+    address = from_value[start + 1 :] if start >= 0 else from_value
+    end = address.find(">")
+    if end >= 0:
+        address = address[:end]
+    return address.rpartition("@")[2].strip().rstrip(".").lower()
+
+
+class Recogniser:
+    def __init__(
+        self,
+        networks: list[CompiledNetwork],
+        *,
+        trusted_authserv_ids: list[str],
+        max_message_bytes: int = 5_000_000,
+    ) -> None:
+        self.networks = networks
+        self.trusted_ids = frozenset(i.strip().lower() for i in trusted_authserv_ids)
+        self.max_message_bytes = max_message_bytes
+        self._by_domain: dict[str, CompiledNetwork] = {}
+        for network in networks:
+            for domain in network.domains:
+                self._by_domain.setdefault(domain, network)
+        self._federated = [n for n in networks if not n.domains]
+        self._signal_headers = frozenset(h for n in networks for h in n.decisive_headers)
+
+    @classmethod
+    def load(cls, settings: Settings) -> Recogniser:
+        """Shipped network files, then the configured ones; a user file replaces a shipped
+        network of the same name. Raises ``NetworkFileErrors`` listing every problem."""
+        shipped, problems = network_files([shipped_networks_dir()])
+        user, user_problems = network_files(list(settings.recognition.networks_paths))
+        problems.extend(user_problems)
+        by_name: dict[str, CompiledNetwork] = {}
+        for path in shipped + user:
+            spec, file_problems = read_network_file(path)
+            problems.extend(file_problems)
+            if spec is not None:
+                if spec.name in by_name:
+                    log.info(
+                        "network %s: %s replaces %s", spec.name, path, by_name[spec.name].source
+                    )
+                by_name[spec.name] = CompiledNetwork.compile(spec, path)
+        if problems:
+            raise NetworkFileErrors(problems)
+        return cls(
+            list(by_name.values()),
+            trusted_authserv_ids=list(settings.trust.authserv_ids),
+            max_message_bytes=settings.recognition.max_message_bytes,
+        )
+
+    # -- fast path ----------------------------------------------------------------
+
+    def _network_for_domain(self, domain: str) -> CompiledNetwork | None:
+        while domain:
+            network = self._by_domain.get(domain)
+            if network is not None:
+                return network
+            _, _, domain = domain.partition(".")
+        return None
+
+    def is_candidate(self, headers: Message) -> bool:
+        """Whether the headers may belong to a request; ordinary mail is rejected quickly."""
+        try:
+            items = headers.raw_items()
+            from_value = ""
+            signals: list[tuple[str, str]] = []
+            wanted = self._signal_headers
+            for name, value in items:
+                lowered = name.lower()
+                if lowered == "from":
+                    if not from_value:
+                        from_value = str(value)
+                elif lowered in wanted:
+                    signals.append((lowered, " ".join(str(value).split())))
+            network = self._network_for_domain(_address_domain(from_value))
+            if network is not None:
+                by_header = network.header_matches(signals)
+                if by_header is not None:
+                    return by_header
+                if not network.senders:
+                    return True
+                address = from_value[from_value.rfind("<") + 1 :].split(">")[0].strip().lower()
+                return any(p.fullmatch(address) for p in network.senders)
+            if signals:
+                return any(n.header_matches(signals) for n in self._federated)
+            return False
+        except Exception:  # noqa: BLE001 - odd headers: let recognise() look and record why
+            return True
+
+    # -- full recognition --------------------------------------------------------------
+
+    def recognise(self, raw: bytes) -> Recognition:
+        """Never raises: a message that cannot be read comes back with ``defect`` set."""
+        if len(raw) > self.max_message_bytes:
+            return Recognition(
+                message_id=_message_id_only(raw),
+                defect=f"too large: {len(raw)} bytes > {self.max_message_bytes}",
+            )
+        try:
+            content = read_message(raw)
+        except MalformedMessage as exc:
+            return Recognition(message_id=_message_id_only(raw), defect=str(exc))
+        try:
+            return self._recognise_content(content)
+        except Exception as exc:
+            log.exception("recognition failed for %s", content.message_id)
+            return Recognition(
+                message_id=content.message_id, defect=f"unreadable: {type(exc).__name__}: {exc}"
+            )
+
+    def _network_of(self, content: MessageContent) -> CompiledNetwork | None:
+        network = self._network_for_domain(content.sender_domain)
+        if network is not None:
+            return network
+        for federated in self._federated:
+            if federated.is_network_mail(content):
+                return federated
+        return None
+
+    def _recognise_content(self, content: MessageContent) -> Recognition:
+        result = Recognition(message_id=content.message_id)
+        network = self._network_of(content)
+        if network is None:
+            return result
+        classification = network.classify(content)
+        if classification is None:
+            log.debug("%s: %s mail, not a request", content.message_id, network.name)
+            return result
+        language = (
+            classification.language
+            or network.body_language(content)
+            or guess_language(content.subject, content.text)
+        )
+        authenticated = authenticate(
+            content.raw_headers, self.trusted_ids, network.own_domains(content)
+        )
+        date = _date_of(content)
+        for person in extract_people(network, classification, content):
+            if not person.name:
+                log.info("%s: %s request without a readable name", content.message_id, network.name)
+                continue
+            result.requests.append(
+                RequestNotification(
+                    network=network.name,
+                    kind=classification.request_type.kind,
+                    requester=Requester(
+                        name=person.name, profile_url=person.profile_url, handle=person.handle
+                    ),
+                    note=person.note,
+                    language=language,
+                    mutual_connections=person.mutual,
+                    authenticated=authenticated,
+                    reply_link=person.profile_url,
+                    date=date,
+                )
+            )
+        log.debug(
+            "%s: %s %s from %s (authenticated=%s)",
+            content.message_id,
+            network.name,
+            classification.request_type.kind,
+            ", ".join(r.requester.name for r in result.requests) or "nobody readable",
+            authenticated,
+        )
+        return result
+
+
+def _date_of(content: MessageContent) -> datetime | None:
+    value = content.header("Date")
+    if not value:
+        return None
+    try:
+        date = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return date if date.tzinfo is not None else date.replace(tzinfo=UTC)
+
+
+def _message_id_only(raw: bytes) -> str | None:
+    end = raw.find(b"\n\n")
+    end_crlf = raw.find(b"\r\n\r\n")
+    cut = min(e for e in (end, end_crlf, 65536) if e >= 0)
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:cut])
+        value = headers.get("Message-ID")
+    except Exception:  # noqa: BLE001
+        return None
+    return " ".join(str(value).split()) or None if value else None

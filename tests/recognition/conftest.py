@@ -1,0 +1,14 @@
+"""Shared fixtures for recognition tests: one recogniser trusting the corpus's mail server."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.config import Settings, Trust
+from engine.recognition import Recogniser
+from tests.recognition.corpus import TRUSTED_AUTHSERV
+
+
+@pytest.fixture(scope="session")
+def recogniser() -> Recogniser:
+    return Recogniser.load(Settings(trust=Trust(authserv_ids=[TRUSTED_AUTHSERV])))

@@ -1,0 +1,132 @@
+"""Network files: the shipped ones load, user files replace them, mistakes point at the place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.config import RecognitionSettings, Settings, Trust
+from engine.errors import ConfigError
+from engine.recognition import NetworkFileErrors, Recogniser
+from engine.resources import shipped_networks_dir
+from tests.recognition.corpus import FIXTURES
+
+MINIMAL = """\
+name = "{name}"
+label = "Example"
+domains = ["example-network.test"]
+
+[[requests]]
+kind = "follow"
+subjects.en = ['is now following you']
+
+[[extract]]
+source = "subject"
+pattern = '^(?P<name>.+?) is now following you'
+"""
+
+
+def load(*paths: Path) -> Recogniser:
+    return Recogniser.load(
+        Settings(
+            trust=Trust(authserv_ids=["mx.example.org"]),
+            recognition=RecognitionSettings(networks_paths=list(paths)),
+        )
+    )
+
+
+def test_shipped_networks_are_the_six_networks() -> None:
+    names = sorted(p.stem for p in shipped_networks_dir().glob("*.toml"))
+    assert names == ["facebook", "instagram", "linkedin", "mastodon", "twitter", "xing"]
+    assert sorted(n.name for n in load().networks) == names
+
+
+def test_a_user_network_file_adds_a_network(tmp_path: Path) -> None:
+    (tmp_path / "example.toml").write_text(MINIMAL.format(name="example"), encoding="utf-8")
+    recogniser = load(tmp_path)
+    raw = (
+        b"From: Example <robot@example-network.test>\nSubject: Kim Lee is now following you\n"
+        b"Message-ID: <1@example-network.test>\n\nhello\n"
+    )
+    notification = recogniser.recognise(raw).notification
+    assert notification is not None
+    assert (notification.network, notification.kind, notification.requester.name) == (
+        "example",
+        "follow",
+        "Kim Lee",
+    )
+
+
+def test_a_user_file_with_a_shipped_name_replaces_the_shipped_network(tmp_path: Path) -> None:
+    user_file = tmp_path / "my-linkedin.toml"
+    user_file.write_text(MINIMAL.format(name="linkedin"), encoding="utf-8")
+    recogniser = load(user_file)
+    linkedin = next(n for n in recogniser.networks if n.name == "linkedin")
+    assert linkedin.source == user_file
+    # the shipped LinkedIn knowledge is gone: a real invitation is no longer recognised
+    raw = (FIXTURES / "linkedin/en-note-multipart-qp.eml").read_bytes()
+    assert recogniser.recognise(raw).requests == []
+
+
+def broken(tmp_path: Path, text: str) -> list[str]:
+    (tmp_path / "broken.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(NetworkFileErrors) as raised:
+        load(tmp_path)
+    assert isinstance(raised.value, ConfigError)
+    return raised.value.problems
+
+
+def test_misspelt_key_names_file_line_column_network_and_suggests(tmp_path: Path) -> None:
+    text = MINIMAL.format(name="example").replace("subjects.en", "subjets.en")
+    problems = broken(tmp_path, text)
+    path = tmp_path / "broken.toml"
+    assert problems == [
+        f"{path}:7:1: network \"example\": requests[0].subjets: unknown key 'subjets' "
+        "(did you mean 'subjects'?)"
+    ]
+
+
+def test_bad_regex_names_the_field_and_the_pattern(tmp_path: Path) -> None:
+    text = MINIMAL.format(name="example").replace("'^(?P<name>.+?) is", "'^(?P<name>.+? is")
+    (problem,) = broken(tmp_path, text)
+    assert problem.startswith(
+        f'{tmp_path / "broken.toml"}:11:1: network "example": extract[0].pattern:'
+    )
+    assert "not a valid regular expression" in problem
+
+
+def test_unknown_kind_is_reported_with_the_value(tmp_path: Path) -> None:
+    text = MINIMAL.format(name="example").replace('kind = "follow"', 'kind = "befriend"')
+    (problem,) = broken(tmp_path, text)
+    assert f'{tmp_path / "broken.toml"}:6:1: network "example": requests[0].kind:' in problem
+    assert "'befriend'" in problem
+
+
+def test_invalid_toml_reports_the_position(tmp_path: Path) -> None:
+    (problem,) = broken(tmp_path, 'name = "x"\nlabel = \n')
+    assert problem.startswith(f"{tmp_path / 'broken.toml'}:2:")
+    assert "not valid TOML" in problem
+
+
+def test_all_broken_files_are_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('name = "a"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('name = "b"\nlabel = "B"\nrequests = []\n', encoding="utf-8")
+    with pytest.raises(NetworkFileErrors) as raised:
+        load(tmp_path)
+    text = "\n".join(raised.value.problems)
+    assert 'network "a": label: Field required' in text
+    assert 'network "b": requests: List should have at least 1 item' in text
+
+
+def test_missing_configured_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(NetworkFileErrors, match="not found"):
+        load(tmp_path / "nowhere")
+
+
+def test_language_keys_must_be_language_codes(tmp_path: Path) -> None:
+    text = MINIMAL.format(name="example").replace("subjects.en", "subjects.english")
+    (problem,) = broken(tmp_path, text)
+    assert (
+        "requests[0].subjects: Value error, 'english' is not a two-letter language code" in problem
+    )
