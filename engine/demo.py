@@ -83,7 +83,8 @@ def linkedin_invitation(
     )
     accept = (
         "https://www.linkedin.com/comm/mynetwork/invite-accept/invitationId/"
-        f"71{zlib.crc32(vanity.encode()) % 10**8}/sharedKey/Xk2p/?trk=eml-email_m2m_invite_single_01"
+        f"71{zlib.crc32(vanity.encode()) % 10**8}/sharedKey/Xk2p/"
+        "?trk=eml-email_m2m_invite_single_01"
     )
     greeting = f"Hallo {first}," if de else f"Hi {first},"
     mutual_line = ""
@@ -246,7 +247,8 @@ def demo_messages() -> list[DemoMail]:
         ordinary(
             Address("Jana Kühn", "jana.kuehn", "kunde.example"),
             "Angebot Workshop Q1",
-            "Hallo Alex,\n\nanbei wie besprochen die Eckdaten für den Workshop.\n\nViele Grüße\nJana\n",
+            "Hallo Alex,\n\nanbei wie besprochen die Eckdaten für den Workshop.\n\n"
+            "Viele Grüße\nJana\n",
             minutes_ago=600,
         ),
         linkedin_invitation(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class IntrogateError(Exception):
-    """A problem the user must fix (bad config, unreachable server ...); printed without traceback."""
+    """A problem the user must fix (bad config, unreachable server): one line, no traceback."""
 
 
 class ConfigError(IntrogateError):

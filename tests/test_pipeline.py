@@ -1,4 +1,4 @@
-"""One pass over a Maildir: each message handled once, crashes leave no duplicate, dry run is inert."""
+"""One pass over a Maildir: each message handled once, no duplicate after a crash, inert dry run."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 
 def check_command(config: ConfigOption = None) -> None:
-    """Check configuration, network files, rule files, templates and contacts; exit 0 when all is well.
+    """Check config, network files, rule files, templates and contacts; exit 0 when all is well.
 
     Every problem in every file is reported at once, as FILE:LINE:COL: rule "NAME": field: message.
 
@@ -48,12 +48,11 @@ def check_command(config: ConfigOption = None) -> None:
             return None
 
     recogniser = collect(lambda: Recogniser.load(settings))
-    rulesets = {
-        account.name if account else "": collect(
-            lambda account=account: load_rules(settings, account)
-        )
-        for account in (settings.accounts or [None])
-    }
+    rulesets: dict[str, RuleSet | None] = {}
+    for account in settings.accounts:
+        rulesets[account.name] = collect(_rules_loader(settings, account))
+    if not settings.accounts:
+        rulesets[""] = collect(_rules_loader(settings, None))
     problems.extend(check_templates(settings))
     problems.extend(
         KnownPeople(settings, StateStore(Path(":memory:")), None, remember=False).problems()
@@ -69,6 +68,10 @@ def check_command(config: ConfigOption = None) -> None:
         typer.echo(f"{len(dict.fromkeys(problems))} problem(s) found", err=True)
         raise typer.Exit(1)
     typer.echo(_summary(settings, recogniser, [r for r in rulesets.values() if r is not None]))
+
+
+def _rules_loader(settings: Settings, account: Account | None) -> Callable[[], RuleSet]:
+    return lambda: load_rules(settings, account)
 
 
 def _folder_problems(account: Account, ruleset: RuleSet) -> list[str]:

@@ -222,7 +222,8 @@ def test_a_namesakes_address_never_stands_in_for_the_profile_match(
     )
     settings = Settings(contacts={"files": [vcf]}, state={"path": tmp_path / "s.db"})
     people = KnownPeople(settings, store, None)
-    assert people.address_for(requester("Anna Schäfer", "https://www.linkedin.com/in/anna-s")) is None
+    profile = "https://www.linkedin.com/in/anna-s"
+    assert people.address_for(requester("Anna Schäfer", profile)) is None
 
 
 def test_earlier_mail_to_a_longer_name_does_not_make_a_requester_known(
