@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from engine.backends.base import MailboxBackend
+from engine.backends.base import MailboxBackend, ScanResult
 from engine.config import Account, Settings
 from engine.drafts import Drafter
 from engine.drafts.sync import sync_draft_status
@@ -273,6 +273,8 @@ class _FolderPass:
         if checkpoint is None and backfill and not self.store.has_processed(name, folder):
             cutoff = datetime.now(UTC) - backfill
         handled = 0
+        listed = set(scan.refs)
+        finished_through: MessageRef | None = None  # the last listed message fully handled
         for chunk in _chunks(todo, CHUNK):
             items = self.backend.fetch_headers(chunk)
             present = {item.ref for item in items}
@@ -293,18 +295,33 @@ class _FolderPass:
                 self.store.record_many_skipped(name, too_old, "seen before (backfill or resync)")
             report.skipped += len(too_old)
             bodies = self._fetch_bodies(wanted)
-            for item, facts in wanted:
+            skipped = set(too_old)
+            wanted_by_ref = {item.ref: (item, facts) for item, facts in wanted}
+            for ref in chunk:
                 if stop is not None and stop.is_set():
+                    self._save_partial_checkpoint(folder, scan, finished_through)
                     return False
-                decision = self._handle(item, facts, bodies.get(item.ref))
-                report.decisions.append(decision)
-                self._log(decision)
+                entry = wanted_by_ref.get(ref)
+                if entry is not None:
+                    decision = self._handle(entry[0], entry[1], bodies.get(ref))
+                    report.decisions.append(decision)
+                    self._log(decision)
+                if ref in listed and (entry is not None or ref in skipped or ref not in present):
+                    finished_through = ref
             handled += len(chunk)
             if progress is not None:
                 progress(handled, len(todo))
         if not self.dry_run:
             self.store.save_checkpoint(name, folder, scan.checkpoint)
         return True
+
+    def _save_partial_checkpoint(
+        self, folder: str, scan: ScanResult, finished_through: MessageRef | None
+    ) -> None:
+        if self.dry_run or finished_through is None:
+            return
+        checkpoint = self.backend.checkpoint_through(scan, finished_through)
+        self.store.save_checkpoint(self.account.name, folder, checkpoint)
 
     def _close_vanished_pending(
         self, pending: Sequence[MessageRef], chunk: Sequence[MessageRef], present: set[MessageRef]
@@ -440,6 +457,20 @@ class _FolderPass:
             level = logging.WARNING
         prefix = "[dry run] " if self.dry_run else ""
         log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
+
+
+def finish_recorded_pass(
+    store: StateStore, pass_id: int, report: PassReport | None, error: str | None
+) -> None:
+    """Close a pass's row in the health record (`introgate status`)."""
+    store.finish_pass(
+        pass_id,
+        scanned=report.scanned if report else 0,
+        processed=len(report.decisions) if report else 0,
+        failed=report.failed if report else 0,
+        drafted=report.drafted if report else 0,
+        error=error,
+    )
 
 
 def _merge_plans(

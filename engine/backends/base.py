@@ -114,6 +114,15 @@ class MailboxBackend(ABC):
     def remove_draft(self, ref: MessageRef) -> None:
         """Remove one introgate draft the user discarded (that message only)."""
 
+    def checkpoint_through(self, scan: ScanResult, ref: MessageRef) -> Checkpoint:
+        """The checkpoint for a pass stopped after handling the listed messages up to ``ref``.
+
+        Backends whose checkpoint is a position (IMAP UIDs) override this, so a daemon
+        stopped by SIGTERM resumes after the last message it finished, not after the last
+        one it listed.
+        """
+        return scan.checkpoint
+
     def list_folders(self) -> list[str]:
         """Every folder name, for checks; backends override when they can list."""
         return []

@@ -17,6 +17,7 @@ from engine.cli.drafts import drafts_app
 from engine.cli.explain import explain_command
 from engine.cli.run import run_command
 from engine.cli.schema import schema_app
+from engine.cli.status import status_command
 from engine.errors import IntrogateError
 from engine.logs import configure_logging
 
@@ -62,6 +63,7 @@ app.command("demo")(demo_command)
 app.command("run")(run_command)
 app.command("check")(check_command)
 app.command("explain")(explain_command)
+app.command("status")(status_command)
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(schema_app, name="schema")
 

@@ -10,13 +10,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from engine.backends import open_backend
+from engine.backends import MailboxBackend, open_backend
 from engine.cli.loading import loaded
 from engine.cli.options import AccountOption, ConfigOption
 from engine.cli.render import print_report
 from engine.config import Account, Settings, load_settings
 from engine.errors import BackendError
-from engine.pipeline import Engine, PassReport
+from engine.pipeline import Engine, PassReport, finish_recorded_pass
 from engine.state import StateStore
 
 log = logging.getLogger("introgate.run")
@@ -78,20 +78,42 @@ def run_once(
     dry_run: bool,
     console: Console | None = None,
 ) -> PassReport:
-    with open_backend(account) as backend, open_store(settings, dry_run=dry_run) as store:
-        if console is None or not console.is_terminal:
-            return engine.run(account, backend, store, dry_run=dry_run)
-        with Progress(
-            TextColumn(f"[bold]{account.name}[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("pass", total=None)
+    with open_store(settings, dry_run=dry_run) as store:
+        pass_id = None if dry_run else store.start_pass(account.name)
+        try:
+            with open_backend(account) as backend:
+                report = _run_with_progress(engine, account, backend, store, dry_run, console)
+        except BackendError as exc:
+            if pass_id is not None:
+                finish_recorded_pass(store, pass_id, None, str(exc))
+            raise
+        if pass_id is not None:
+            finish_recorded_pass(store, pass_id, report, None)
+        return report
 
-            def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
 
-            return engine.run(account, backend, store, dry_run=dry_run, progress=advance)
+def _run_with_progress(
+    engine: Engine,
+    account: Account,
+    backend: MailboxBackend,
+    store: StateStore,
+    dry_run: bool,
+    console: Console | None,
+) -> PassReport:
+    """The pass, with a progress bar on a terminal (the first pass of a big mailbox is long)."""
+    if console is None or not console.is_terminal:
+        return engine.run(account, backend, store, dry_run=dry_run)
+    with Progress(
+        TextColumn(f"[bold]{account.name}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("pass", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return engine.run(account, backend, store, dry_run=dry_run, progress=advance)

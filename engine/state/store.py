@@ -96,15 +96,20 @@ class StateStore:
     # -- schema -----------------------------------------------------------------
 
     def _migrate(self) -> None:
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        applied = {row[0] for row in self._db.execute("SELECT name FROM schema_migrations")}
+        # two processes (daemon and CLI) may open a new store at once: each migration
+        # checks whether it is still due inside its own write transaction
+        with self.transaction():
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
         for version, (name, migrate) in enumerate(MIGRATIONS, start=1):
-            if name in applied:
-                continue
             with self.transaction():
+                done = self._db.execute(
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", (name,)
+                ).fetchone()
+                if done:
+                    continue
                 migrate(self._db)
                 self._db.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

@@ -1,0 +1,693 @@
+"""IMAP mailbox backend (imapclient): what the server offers decides, never its name.
+
+Everything here is chosen for a consultant's ten-year mailbox: a pass with nothing new
+costs one EXAMINE whatever the folder size (UIDNEXT/HIGHESTMODSEQ tell us), fetches use
+``BODY.PEEK`` so nothing is marked read, and nothing is ever removed with a plain
+EXPUNGE — a move is MOVE, or COPY + ``UID EXPUNGE`` of exactly that one UID (UIDPLUS), or
+refused. A dropped connection raises ``ConnectionLost``; reconnecting is the daemon's job,
+so a half-done pass never continues on a connection whose state is unknown.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import ipaddress
+import logging
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
+from typing import Any
+
+from imapclient import IMAPClient, SocketTimeout
+from imapclient.exceptions import CapabilityError, LoginError
+
+from engine.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
+from engine.config import FolderSettings, ImapSettings
+from engine.credentials import resolve_oauth2_token, resolve_password
+from engine.errors import BackendError, ConfigError, ConnectionLost
+from engine.mail import MailItem, MessageRef
+
+log = logging.getLogger("introgate.imap")
+
+DELETED = "\\Deleted"
+_SPECIAL_USE: dict[FolderRole, bytes] = {
+    FolderRole.DRAFTS: b"\\Drafts",
+    FolderRole.ARCHIVE: b"\\Archive",
+    FolderRole.SENT: b"\\Sent",
+    FolderRole.TRASH: b"\\Trash",
+}
+# what servers without SPECIAL-USE usually call these folders (first match wins)
+_USUAL_NAMES: dict[FolderRole, tuple[str, ...]] = {
+    FolderRole.DRAFTS: ("Drafts", "Draft", "INBOX.Drafts", "INBOX/Drafts", "Entwürfe"),
+    FolderRole.ARCHIVE: ("Archive", "Archives", "INBOX.Archive", "INBOX/Archive", "Archiv"),
+    FolderRole.SENT: (
+        "Sent",
+        "Sent Items",
+        "Sent Messages",
+        "INBOX.Sent",
+        "INBOX/Sent",
+        "Gesendet",
+        "Gesendete Objekte",
+    ),
+    FolderRole.TRASH: (
+        "Trash",
+        "Deleted Items",
+        "Deleted Messages",
+        "INBOX.Trash",
+        "INBOX/Trash",
+        "Papierkorb",
+    ),
+}
+_DEFAULT_NAMES: dict[FolderRole, str] = {
+    FolderRole.DRAFTS: "Drafts",
+    FolderRole.ARCHIVE: "Archive",
+    FolderRole.SENT: "Sent",
+    FolderRole.TRASH: "Trash",
+}
+_HEADER_ITEMS = [b"BODY.PEEK[HEADER]", b"INTERNALDATE", b"FLAGS", b"RFC822.SIZE"]
+_FULL_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE", b"FLAGS", b"RFC822.SIZE"]
+# whole messages can be megabytes each: fetch fewer per round trip than header blocks
+_FULL_CHUNK_DIVISOR = 10
+# RFC 3501 atom-specials: a keyword may contain none of these (nor non-ASCII)
+_NOT_IN_ATOM = set('(){ %*"\\]')
+_CORRESPONDENCE_CHECKS = 20
+
+
+def _default_port(settings: ImapSettings) -> int:
+    return settings.port or (993 if settings.security == "tls" else 143)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:300]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _quiet_protocol_logs() -> None:
+    """imaplib traces carry mail content and SASL responses: keep them out of debug logs."""
+    for name in ("imapclient", "imapclient.imaplib"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.INFO)
+
+
+def open_imap_client(account_name: str, settings: ImapSettings) -> IMAPClient:
+    """A logged-in client (TLS checked unless ``security = "plain"``); used for passes and IDLE."""
+    where = f"account {account_name!r} ({settings.host}:{_default_port(settings)})"
+    port = _default_port(settings)
+    _quiet_protocol_logs()
+    context: ssl.SSLContext | None = None
+    if settings.security != "plain":
+        context = ssl.create_default_context(
+            cafile=str(settings.ca_file) if settings.ca_file is not None else None
+        )
+    elif not _is_loopback(settings.host):
+        log.warning('%s: security = "plain": the password travels unencrypted', where)
+    timeout = SocketTimeout(connect=settings.connect_timeout, read=settings.read_timeout)
+    try:
+        client = IMAPClient(
+            settings.host,
+            port=port,
+            ssl=settings.security == "tls",
+            ssl_context=context,
+            timeout=timeout,
+        )
+    except ssl.SSLCertVerificationError as exc:
+        raise BackendError(f"{where}: TLS certificate not trusted: {exc.verify_message}") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise ConnectionLost(f"{where}: cannot connect: {_describe(exc)}") from exc
+    client.normalise_times = False  # keep the server's time zones: internal dates stay aware
+    try:
+        if settings.security == "starttls":
+            client.starttls(context)
+        _login(client, account_name, settings, where)
+        if b"CONDSTORE" in client.capabilities():
+            client.enable("CONDSTORE")
+    except CapabilityError as exc:
+        _shutdown(client)
+        raise BackendError(
+            f"{where}: the server does not offer STARTTLS; refusing to log in unencrypted "
+            '(set security = "tls" for port 993, or "plain" only for a local server)'
+        ) from exc
+    except LoginError as exc:
+        _shutdown(client)
+        raise BackendError(
+            f"{where}: login refused for user {settings.username!r}: {_describe(exc)}"
+        ) from exc
+    except ssl.SSLCertVerificationError as exc:
+        _shutdown(client)
+        raise BackendError(f"{where}: TLS certificate not trusted: {exc.verify_message}") from exc
+    except (OSError, imaplib.IMAP4.abort) as exc:
+        _shutdown(client)
+        raise ConnectionLost(
+            f"{where}: connection lost while logging in: {_describe(exc)}"
+        ) from exc
+    except imaplib.IMAP4.error as exc:
+        _shutdown(client)
+        raise BackendError(f"{where}: {_describe(exc)}") from exc
+    except BaseException:
+        _shutdown(client)
+        raise
+    return client
+
+
+def _login(client: IMAPClient, account_name: str, settings: ImapSettings, where: str) -> None:
+    if not settings.username:
+        raise ConfigError(f"{where}: [accounts.imap] needs 'username'")
+    purpose = f"IMAP account {account_name!r}"
+    password = resolve_password(settings, purpose)
+    if password is not None:
+        client.login(settings.username, password)
+        return
+    token = resolve_oauth2_token(settings, purpose)
+    if token is not None:
+        client.oauth2_login(settings.username, token)
+        return
+    raise ConfigError(
+        f"{where}: no password source: set password_env, password_command, keyring_service "
+        "or oauth2_token_command"
+    )
+
+
+def _shutdown(client: IMAPClient) -> None:
+    with suppress(OSError, imaplib.IMAP4.error):
+        client.shutdown()
+
+
+def keyword_for(label: str) -> str:
+    """An IMAP keyword for ``label``: atom characters only, so any server accepts it."""
+    chars = [
+        "_" if (ch in _NOT_IN_ATOM or ord(ch) < 0x21 or ord(ch) > 0x7E) else ch for ch in label
+    ]
+    keyword = "".join(chars).lstrip("\\")
+    return keyword or "_"
+
+
+def _split_key(ref: MessageRef) -> tuple[int, int]:
+    try:
+        validity, uid = ref.key.split(":", 1)
+        return int(validity), int(uid)
+    except ValueError as exc:
+        raise BackendError(f"{ref.state_key}: not an IMAP message key (UIDVALIDITY:UID)") from exc
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _search_charset(*values: str) -> str | None:
+    return None if all(v.isascii() for v in values) else "UTF-8"
+
+
+def _same_id(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+@dataclass(frozen=True)
+class _Selected:
+    folder: str
+    writable: bool
+    uidvalidity: int
+    uidnext: int | None
+    highest_modseq: int | None
+    exists: int
+    keywords_allowed: bool
+
+
+class ImapBackend(MailboxBackend):
+    """One IMAP account over one connection, used by one pass at a time."""
+
+    def __init__(self, account_name: str, imap: ImapSettings, folders: FolderSettings) -> None:
+        self.account_name = account_name
+        self.settings = imap
+        self.folders = folders
+        self.commands_sent = 0  # IMAP commands on this backend's connections (for bench/logs)
+        self._client: IMAPClient | None = None
+        self._capabilities: frozenset[bytes] = frozenset()
+        self._selected: _Selected | None = None
+        self._folder_flags: dict[str, tuple[bytes, ...]] | None = None
+        self._where = f"account {account_name!r} ({imap.host}:{_default_port(imap)})"
+
+    # -- connection -------------------------------------------------------------
+
+    def connect(self) -> None:
+        if self._client is not None:
+            return
+        client = open_imap_client(self.account_name, self.settings)
+        self._count_commands(client)
+        self._client = client
+        self._capabilities = frozenset(client.capabilities())
+        log.debug("%s: connected; capabilities %s", self._where, b" ".join(self._capabilities))
+
+    def _count_commands(self, client: IMAPClient) -> None:
+        # imaplib funnels every tagged command through _command; counting there measures
+        # what a pass costs the server, independent of how imapclient groups calls
+        inner: Callable[..., Any] = client._imap._command
+
+        def counted(*args: Any) -> Any:
+            self.commands_sent += 1
+            return inner(*args)
+
+        client._imap._command = counted
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        self._selected = None
+        self._folder_flags = None
+        if client is None:
+            return
+        try:
+            client.logout()
+        except (OSError, imaplib.IMAP4.error):
+            _shutdown(client)
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None
+
+    @property
+    def capabilities(self) -> frozenset[bytes]:
+        return self._capabilities
+
+    def drop_connection(self) -> None:
+        """Close the socket without a goodbye, as a network failure would (tests, daemon)."""
+        if self._client is not None:
+            _shutdown(self._client)
+
+    @contextmanager
+    def _talking(self, doing: str) -> Iterator[IMAPClient]:
+        client = self._client
+        if client is None:
+            raise ConnectionLost(f"{self._where}: not connected (while {doing})")
+        try:
+            yield client
+        except (OSError, imaplib.IMAP4.abort) as exc:
+            self._client = None
+            self._selected = None
+            _shutdown(client)
+            raise ConnectionLost(
+                f"{self._where}: connection lost while {doing}: {_describe(exc)}"
+            ) from exc
+        except imaplib.IMAP4.error as exc:
+            raise BackendError(f"{self._where}: {doing}: {_describe(exc)}") from exc
+
+    def _select(
+        self, client: IMAPClient, folder: str, *, writable: bool, fresh: bool = False
+    ) -> _Selected:
+        current = self._selected
+        if (
+            not fresh
+            and current is not None
+            and current.folder == folder
+            and (current.writable or not writable)
+        ):
+            return current
+        self._selected = None
+        response = client.select_folder(folder, readonly=not writable)
+        selected = _Selected(
+            folder=folder,
+            writable=writable,
+            uidvalidity=int(response[b"UIDVALIDITY"]),
+            uidnext=response.get(b"UIDNEXT"),
+            highest_modseq=response.get(b"HIGHESTMODSEQ"),
+            exists=int(response.get(b"EXISTS", 0)),
+            keywords_allowed=b"\\*" in response.get(b"PERMANENTFLAGS", ()),
+        )
+        self._selected = selected
+        return selected
+
+    def _select_ref(self, client: IMAPClient, ref: MessageRef, *, writable: bool) -> int:
+        """Select the ref's folder; the UID, or an error when the folder was renumbered."""
+        validity, uid = _split_key(ref)
+        selected = self._select(client, ref.folder, writable=writable)
+        if selected.uidvalidity != validity:
+            raise BackendError(
+                f"{self._where}: {ref.state_key}: folder {ref.folder!r} was renumbered "
+                f"(UIDVALIDITY {validity} -> {selected.uidvalidity}); rescan before acting"
+            )
+        return uid
+
+    # -- folders ----------------------------------------------------------------
+
+    def _folders(self, client: IMAPClient) -> dict[str, tuple[bytes, ...]]:
+        if self._folder_flags is None:
+            self._folder_flags = {
+                str(name): tuple(flags) for flags, _delim, name in client.list_folders()
+            }
+        return self._folder_flags
+
+    def list_folders(self) -> list[str]:
+        with self._talking("listing folders") as client:
+            return sorted(self._folders(client))
+
+    def _existing(self, client: IMAPClient, folder: str) -> bool:
+        names = self._folders(client)
+        return folder in names or (folder.upper() == "INBOX" and "INBOX" in names)
+
+    def _role_folder(self, client: IMAPClient, role: FolderRole) -> str | None:
+        folders = self._folders(client)
+        flag = _SPECIAL_USE[role]
+        for name, flags in folders.items():
+            if flag in flags:
+                return name
+        if role is FolderRole.ARCHIVE and b"X-GM-EXT-1" in self._capabilities:
+            for name, flags in folders.items():
+                if b"\\All" in flags:  # Gmail: archiving is leaving the inbox for All Mail
+                    return name
+        by_lower = {name.lower(): name for name in folders}
+        for usual in _USUAL_NAMES[role]:
+            if usual.lower() in by_lower:
+                return by_lower[usual.lower()]
+        return None
+
+    def folder_for(self, role: FolderRole) -> str:
+        override = {
+            FolderRole.DRAFTS: self.folders.drafts,
+            FolderRole.ARCHIVE: self.folders.archive,
+            FolderRole.SENT: self.folders.sent,
+        }.get(role)
+        if override:
+            return override
+        with self._talking(f"finding the {role.value} folder") as client:
+            return self._role_folder(client, role) or _DEFAULT_NAMES[role]
+
+    def ensure_folder(self, folder: str) -> None:
+        with self._talking(f"creating folder {folder!r}") as client:
+            self._ensure(client, folder)
+
+    def _ensure(self, client: IMAPClient, folder: str) -> None:
+        if self._existing(client, folder):
+            return
+        try:
+            client.create_folder(folder)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error:
+            self._folder_flags = None
+            if not self._existing(client, folder):  # created meanwhile by someone else?
+                raise
+        try:
+            client.subscribe_folder(folder)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error:
+            log.debug("%s: could not subscribe %r", self._where, folder)
+        self._folder_flags = None
+        log.info("%s: created folder %r", self._where, folder)
+
+    # -- reading ----------------------------------------------------------------
+
+    def scan(self, folder: str, since: Checkpoint | None) -> ScanResult:
+        with self._talking(f"scanning {folder!r}") as client:
+            unchanged = self._unchanged_by_status(client, folder, since)
+            if unchanged is not None:
+                return ScanResult(refs=[], checkpoint=unchanged)
+            selected = self._select(client, folder, writable=False, fresh=True)
+            validity = selected.uidvalidity
+            renumbered = since is not None and since.uidvalidity not in (None, validity)
+            last = None if since is None or renumbered else since.last_uid
+            if last is None:
+                uids = sorted(client.search(["ALL"])) if selected.exists else []
+            elif self._nothing_new(selected, since, last):
+                uids = []
+            else:
+                # "N:*" always matches the highest UID even when it is below N: filter it out
+                found = client.search(["UID", f"{last + 1}:*"])
+                uids = sorted(uid for uid in found if uid > last)
+            high = max([last or 0, *uids, (selected.uidnext or 1) - 1])
+            checkpoint = Checkpoint(
+                uidvalidity=validity,
+                last_uid=high,
+                highest_modseq=selected.highest_modseq,
+            )
+            refs = [MessageRef(folder, f"{validity}:{uid}") for uid in uids]
+            log.debug(
+                "%s: %s: %d new (UIDNEXT %s, HIGHESTMODSEQ %s)",
+                self._where,
+                folder,
+                len(refs),
+                selected.uidnext,
+                selected.highest_modseq,
+            )
+            return ScanResult(refs=refs, checkpoint=checkpoint, uidvalidity_changed=renumbered)
+
+    def checkpoint_through(self, scan: ScanResult, ref: MessageRef) -> Checkpoint:
+        validity, _, uid = ref.key.partition(":")
+        return Checkpoint(uidvalidity=int(validity), last_uid=int(uid), highest_modseq=None)
+
+    def _unchanged_by_status(
+        self, client: IMAPClient, folder: str, since: Checkpoint | None
+    ) -> Checkpoint | None:
+        """The checkpoint again when STATUS shows nothing new: the whole pass is one command.
+
+        STATUS reads the mailbox header only, while SELECT opens the index, which grows
+        with the mailbox. STATUS must not poll the selected mailbox (RFC 3501 6.3.10),
+        so a folder still selected from the last pass is re-selected instead.
+        """
+        if since is None or since.uidvalidity is None or since.last_uid is None:
+            return None
+        if self._selected is not None and self._selected.folder == folder:
+            return None
+        what = [b"UIDVALIDITY", b"UIDNEXT"]
+        if b"CONDSTORE" in self._capabilities:
+            what.append(b"HIGHESTMODSEQ")
+        status = client.folder_status(folder, what)
+        validity = status.get(b"UIDVALIDITY")
+        uidnext = status.get(b"UIDNEXT")
+        if validity != since.uidvalidity or uidnext is None or uidnext > since.last_uid + 1:
+            return None
+        return Checkpoint(
+            uidvalidity=since.uidvalidity,
+            last_uid=since.last_uid,
+            highest_modseq=status.get(b"HIGHESTMODSEQ", since.highest_modseq),
+        )
+
+    @staticmethod
+    def _nothing_new(selected: _Selected, since: Checkpoint | None, last: int) -> bool:
+        if selected.uidnext is not None and selected.uidnext <= last + 1:
+            return True
+        return (
+            since is not None
+            and since.highest_modseq is not None
+            and selected.highest_modseq == since.highest_modseq
+        )
+
+    def fetch_headers(self, refs: Sequence[MessageRef]) -> list[MailItem]:
+        return self._fetch(refs, _HEADER_ITEMS, b"BODY[HEADER]", self.settings.fetch_chunk)
+
+    def fetch_full(self, refs: Sequence[MessageRef]) -> list[MailItem]:
+        chunk = max(1, self.settings.fetch_chunk // _FULL_CHUNK_DIVISOR)
+        return self._fetch(refs, _FULL_ITEMS, b"BODY[]", chunk)
+
+    def _fetch(
+        self, refs: Sequence[MessageRef], items: list[bytes], body_key: bytes, chunk: int
+    ) -> list[MailItem]:
+        found: dict[MessageRef, MailItem] = {}
+        for folder in dict.fromkeys(ref.folder for ref in refs):
+            wanted = [ref for ref in refs if ref.folder == folder]
+            with self._talking(f"fetching from {folder!r}") as client:
+                selected = self._select(client, folder, writable=False)
+                by_uid: dict[int, MessageRef] = {}
+                for ref in wanted:
+                    validity, uid = _split_key(ref)
+                    if validity == selected.uidvalidity:
+                        by_uid[uid] = ref
+                uids = sorted(by_uid)
+                for start in range(0, len(uids), chunk):
+                    part = uids[start : start + chunk]
+                    response = client.fetch(part, items)
+                    for uid in part:
+                        entry = response.get(uid)
+                        if entry is None or body_key not in entry:
+                            continue  # expunged meanwhile: missing messages are left out
+                        found[by_uid[uid]] = self._item(by_uid[uid], entry, body_key)
+        return [found[ref] for ref in refs if ref in found]
+
+    @staticmethod
+    def _item(ref: MessageRef, entry: dict[bytes, Any], body_key: bytes) -> MailItem:
+        date = entry.get(b"INTERNALDATE")
+        raw = entry[body_key] or b""
+        return MailItem(
+            ref=ref,
+            raw=bytes(raw),
+            has_body=body_key == b"BODY[]",
+            # \Recent belongs to one IMAP session, not to the message
+            flags=frozenset(_text(f) for f in entry.get(b"FLAGS", ()) if f != b"\\Recent"),
+            internal_date=date if isinstance(date, datetime) else None,
+            size=int(entry.get(b"RFC822.SIZE", len(raw))),
+        )
+
+    def _header_of(self, client: IMAPClient, uids: Sequence[int], names: str) -> dict[int, Any]:
+        """Selected headers of ``uids`` in the selected folder, parsed."""
+        if not uids:
+            return {}
+        key = f"BODY[HEADER.FIELDS ({names})]".encode()
+        response = client.fetch(list(uids), [f"BODY.PEEK[HEADER.FIELDS ({names})]".encode()])
+        parser = BytesHeaderParser(policy=compat32)
+        return {
+            uid: parser.parsebytes(bytes(entry[key]))
+            for uid, entry in response.items()
+            if uid in uids and key in entry
+        }
+
+    def _search_in(
+        self, client: IMAPClient, folder: str, criteria: list[str]
+    ) -> tuple[_Selected, list[int]] | None:
+        if not self._existing(client, folder):
+            return None
+        selected = self._select(client, folder, writable=False)
+        if not selected.exists:
+            return selected, []
+        return selected, sorted(client.search(criteria, _search_charset(*criteria)))
+
+    def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
+        message_id = message_id.strip()
+        if not message_id:
+            return []
+        with self._talking(f"searching {folder!r} by Message-ID") as client:
+            result = self._search_in(client, folder, ["HEADER", "Message-ID", message_id])
+            if result is None:
+                return []
+            selected, uids = result
+            # SEARCH HEADER is a substring match: keep only exact Message-IDs
+            headers = self._header_of(client, uids, "MESSAGE-ID")
+            return [
+                MessageRef(folder, f"{selected.uidvalidity}:{uid}")
+                for uid in uids
+                if uid in headers and _same_id(str(headers[uid].get("Message-ID", "")), message_id)
+            ]
+
+    def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
+        with self._talking(f"searching {folder!r} by {header}") as client:
+            result = self._search_in(client, folder, ["HEADER", header, value])
+            if result is None:
+                return []
+            selected, uids = result
+            return [MessageRef(folder, f"{selected.uidvalidity}:{uid}") for uid in uids]
+
+    def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
+        address = address.strip().lower()
+        if not address:
+            return False
+        criteria = ["OR", "FROM", address, "OR", "TO", address, "CC", address]
+        for folder in folders:
+            with self._talking(f"searching {folder!r} for {address}") as client:
+                result = self._search_in(client, folder, criteria)
+                if result is None:
+                    continue
+                _selected, uids = result
+                # SEARCH FROM is a substring match (bob@x.org finds jimbob@x.org): check
+                headers = self._header_of(client, uids[-_CORRESPONDENCE_CHECKS:], "FROM TO CC")
+                for parsed in headers.values():
+                    pairs = getaddresses(
+                        [str(v) for name in ("From", "To", "Cc") for v in parsed.get_all(name, [])]
+                    )
+                    if any(addr.strip().lower() == address for _name, addr in pairs):
+                        return True
+        return False
+
+    # -- changing ---------------------------------------------------------------
+
+    def add_label(self, ref: MessageRef, label: str) -> None:
+        with self._talking(f"labelling {ref.state_key}") as client:
+            uid = self._select_ref(client, ref, writable=True)
+            if b"X-GM-EXT-1" in self._capabilities:
+                client.add_gmail_labels([uid], [label], silent=True)
+            elif self._selected is not None and self._selected.keywords_allowed:
+                client.add_flags([uid], [keyword_for(label)], silent=True)
+            else:
+                self._copy_once(client, ref, uid, label)
+
+    def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
+        wanted = list(flags)
+        if not wanted:
+            return
+        with self._talking(f"flagging {ref.state_key}") as client:
+            uid = self._select_ref(client, ref, writable=True)
+            client.add_flags([uid], wanted, silent=True)
+
+    def move(self, ref: MessageRef, folder: str) -> None:
+        if folder == ref.folder:
+            return
+        with self._talking(f"moving {ref.state_key} to {folder!r}") as client:
+            self._ensure(client, folder)
+            uid = self._select_ref(client, ref, writable=True)
+            if not client.search(["UID", str(uid)]):
+                log.info("%s: %s is no longer there; nothing to move", self._where, ref.state_key)
+                return
+            if b"MOVE" in self._capabilities:
+                client.move([uid], folder)
+                return
+            self._require_uidplus(f"move {ref.state_key}")
+            self._copy_once(client, ref, uid, folder)
+            self._expunge_one(client, ref, uid)
+
+    def _require_uidplus(self, doing: str) -> None:
+        if b"UIDPLUS" not in self._capabilities:
+            raise BackendError(
+                f"{self._where}: cannot {doing}: the server offers neither MOVE nor UIDPLUS, "
+                "and a plain EXPUNGE could remove other messages marked \\Deleted"
+            )
+
+    def _copy_once(self, client: IMAPClient, ref: MessageRef, uid: int, folder: str) -> None:
+        """COPY unless the target already holds this message (a retried, interrupted step)."""
+        self._ensure(client, folder)
+        self._select_ref(client, ref, writable=True)
+        header = self._header_of(client, [uid], "MESSAGE-ID").get(uid)
+        message_id = str(header.get("Message-ID", "")).strip() if header is not None else ""
+        if message_id:
+            sizes = client.fetch([uid], [b"RFC822.SIZE"])
+            size = sizes.get(uid, {}).get(b"RFC822.SIZE")
+            result = self._search_in(client, folder, ["HEADER", "Message-ID", message_id])
+            if result is not None and result[1]:
+                there = client.fetch(result[1], [b"RFC822.SIZE"])
+                if any(entry.get(b"RFC822.SIZE") == size for entry in there.values()):
+                    log.info("%s: %s already in %r", self._where, ref.state_key, folder)
+                    self._select_ref(client, ref, writable=True)
+                    return
+            self._select_ref(client, ref, writable=True)
+        client.copy([uid], folder)
+
+    def _expunge_one(self, client: IMAPClient, ref: MessageRef, uid: int) -> None:
+        self._select_ref(client, ref, writable=True)
+        client.add_flags([uid], [DELETED], silent=True)
+        client.uid_expunge([uid])
+
+    def append(self, folder: str, raw: bytes, flags: Iterable[str] = ()) -> None:
+        with self._talking(f"storing a message in {folder!r}") as client:
+            self._ensure(client, folder)
+            client.append(folder, raw, flags=tuple(flags))
+
+    def remove_draft(self, ref: MessageRef) -> None:
+        drafts = self.folder_for(FolderRole.DRAFTS)
+        if ref.folder != drafts:
+            raise BackendError(
+                f"{self._where}: refusing to remove {ref.state_key}: it is not in {drafts!r}"
+            )
+        with self._talking(f"removing draft {ref.state_key}") as client:
+            trash = self._role_folder(client, FolderRole.TRASH)
+        if trash is not None and trash != drafts:
+            self.move(ref, trash)
+            return
+        with self._talking(f"removing draft {ref.state_key}") as client:
+            uid = self._select_ref(client, ref, writable=True)
+            if b"UIDPLUS" not in self._capabilities:
+                raise BackendError(
+                    f"{self._where}: cannot remove draft {ref.state_key}: no Trash folder and "
+                    "no UIDPLUS (a plain EXPUNGE could remove other messages)"
+                )
+            if client.search(["UID", str(uid)]):
+                self._expunge_one(client, ref, uid)

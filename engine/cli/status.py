@@ -1,0 +1,105 @@
+"""``introgate status``: is the daemon keeping up? Per account: last pass, last error, counts.
+
+Reads only the state file, so it works while the daemon runs (SQLite WAL) and never
+touches the mailbox.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.cli.options import ConfigOption
+from engine.config import load_settings
+from engine.state import StateStore
+
+COUNT_ORDER = ("done", "skipped", "failed", "pending")
+
+
+def status_command(config: ConfigOption = None) -> None:
+    """Show each account's last pass, its last error and how many messages were handled.
+
+    Examples:
+
+      introgate status
+
+      introgate status --config ~/.config/introgate/config.toml
+    """
+    settings = load_settings(config)
+    console = Console()
+    if not settings.state.path.exists():
+        console.print(f"no state yet at {settings.state.path}: introgate has not run")
+        raise typer.Exit(0)
+    with StateStore(settings.state.path) as store:
+        passes = {row["account"]: row for row in store.last_passes()}
+        names = [a.name for a in settings.accounts]
+        names += sorted(set(passes) - set(names))
+        table = Table(title="introgate status")
+        for column in ("account", "last pass", "result", "last error", "messages"):
+            table.add_column(column, overflow="fold")
+        failing = False
+        for name in names:
+            row = passes.get(name)
+            table.add_row(
+                name,
+                _when(row),
+                _result(row),
+                _last_error(row),
+                _counts(store.counts(name)),
+            )
+            failing = failing or bool(row and row["error"])
+    console.print(table)
+    raise typer.Exit(1 if failing else 0)
+
+
+def _when(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "never"
+    finished = row.get("finished_at")
+    if finished is None:
+        return f"{_ago(row['started_at'])} (running or interrupted)"
+    return _ago(finished)
+
+
+def _result(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    if row["error"]:
+        return "FAILED"
+    return (
+        f"scanned {row['scanned']}, handled {row['processed']}, "
+        f"drafted {row['drafted']}, failed {row['failed']}"
+    )
+
+
+def _last_error(row: dict[str, Any] | None) -> str:
+    if row is None or not row.get("last_error"):
+        return "-"
+    return f"{_ago(row['last_error_at'])}: {row['last_error']}"
+
+
+def _counts(counts: dict[str, int]) -> str:
+    parts = [f"{counts[k]} {k}" for k in COUNT_ORDER if counts.get(k)]
+    parts += [f"{v} {k}" for k, v in sorted(counts.items()) if k not in COUNT_ORDER]
+    return ", ".join(parts) or "none yet"
+
+
+def _ago(stamp: str) -> str:
+    try:
+        then = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    seconds = int((datetime.now(UTC) - then).total_seconds())
+    if seconds < 90:
+        return f"{stamp} ({seconds}s ago)"
+    if seconds < 5400:
+        return f"{stamp} ({seconds // 60}min ago)"
+    if seconds < 129600:
+        return f"{stamp} ({seconds // 3600}h ago)"
+    return f"{stamp} ({seconds // 86400}d ago)"

@@ -1,0 +1,1 @@
+"""The daemon: scheduled passes per account, IMAP IDLE, backoff, signals."""

@@ -1,0 +1,341 @@
+"""``introgate run`` without ``--once``: every account polled, IMAP accounts pushed by IDLE.
+
+One APScheduler job per account (max_instances=1, coalesce, jitter, no misfire limit, so
+a laptop that slept runs one catch-up pass instead of a burst). A failing account backs
+off exponentially and never holds up the others. Signals only set flags; the main thread
+turns them into actions, because a handler that takes a lock can deadlock the thread it
+interrupted. SIGTERM/SIGINT let the running pass finish its current message, then the
+daemon exits 0; SIGHUP reloads the config and rules (rule files are also re-read by
+``RuleReloader`` whenever they change).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from engine.backends import open_backend
+from engine.backends.base import MailboxBackend
+from engine.config import Account, Settings, load_settings
+from engine.errors import ConfigError, ConnectionLost, IntrogateError
+from engine.pipeline import PassReport, finish_recorded_pass, run_pass
+from engine.recognition import Recogniser
+from engine.rules.reload import RuleReloader
+from engine.scheduling.idle import IdleWatcher, backoff_delay
+from engine.state import StateStore
+
+log = logging.getLogger("introgate.daemon")
+
+RETRY_FIRST = 5.0
+RETRY_CAP = 300.0
+SIGNAL_POLL = 0.2
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@dataclass
+class AccountRunner:
+    """One account's moving parts: its connection, rules, backoff and IDLE watcher."""
+
+    account: Account
+    rules: RuleReloader
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    again: threading.Event = field(default_factory=threading.Event)
+    backend: MailboxBackend | None = None
+    failures: int = 0
+    watcher: IdleWatcher | None = None
+    passes: int = 0
+
+    def connected_backend(self) -> tuple[MailboxBackend, bool]:
+        """The open backend and whether it was reused from an earlier pass."""
+        if self.backend is not None:
+            return self.backend, True
+        backend = open_backend(self.account)
+        backend.connect()
+        self.backend = backend
+        return backend, False
+
+    def close_backend(self) -> None:
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            try:
+                backend.close()
+            except (IntrogateError, OSError) as exc:
+                log.debug("%s: closing: %s", self.account.name, exc)
+
+
+class Daemon:
+    """Runs passes until told to stop; ``start`` returns at once, ``wait`` blocks."""
+
+    def __init__(
+        self,
+        config_path: Path | None,
+        settings: Settings,
+        *,
+        dry_run: bool = False,
+        retry_first: float = RETRY_FIRST,
+        retry_cap: float = RETRY_CAP,
+    ) -> None:
+        if not settings.accounts:
+            raise ConfigError("the configuration has no [[accounts]]: nothing to watch")
+        self.config_path = config_path
+        self.settings = settings
+        self.dry_run = dry_run
+        self.retry_first = retry_first
+        self.retry_cap = retry_cap
+        self.stopping = threading.Event()
+        self.stop_requested = False  # set by signal handlers; plain attribute, no lock
+        self.reload_requested = False
+        self.recogniser = Recogniser.load(settings)
+        self.runners = self._runners(settings)
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+        self.pass_listeners: list[Callable[[str, PassReport | None, str | None], None]] = []
+
+    @staticmethod
+    def _runners(settings: Settings) -> dict[str, AccountRunner]:
+        # RuleReloader raises on bad rules: the daemon must not start (or reload) on them
+        return {a.name: AccountRunner(a, RuleReloader(settings, a)) for a in settings.accounts}
+
+    # -- lifecycle --------------------------------------------------------------
+
+    def start(self) -> None:
+        if not self.dry_run:
+            # create or migrate the state file once, here, before jobs open it in parallel
+            StateStore(self.settings.state.path).close()
+        self.scheduler.start()
+        self._schedule_all()
+        log.info(
+            "watching %d account%s%s",
+            len(self.runners),
+            "" if len(self.runners) == 1 else "s",
+            " (dry run)" if self.dry_run else "",
+        )
+
+    def _schedule_all(self) -> None:
+        now = datetime.now(UTC)
+        for name, runner in self.runners.items():
+            interval = runner.account.poll_interval
+            self.scheduler.add_job(
+                self.run_account,
+                "interval",
+                seconds=interval,
+                jitter=min(30, max(1, interval // 10)),
+                id=name,
+                name=f"pass {name}",
+                args=[name],
+                next_run_time=now,
+                replace_existing=True,
+            )
+            imap = runner.account.imap
+            if runner.account.backend == "imap" and imap is not None and imap.idle:
+                folder = (
+                    runner.account.folders.watch[0] if runner.account.folders.watch else "INBOX"
+                )
+                runner.watcher = IdleWatcher(name, imap, folder, partial(self.trigger, name))
+                runner.watcher.start()
+
+    def wait(self) -> None:
+        """Block until a stop signal; handle reload requests on the way."""
+        while not self.stopping.is_set():
+            self.check_signals()
+            time.sleep(SIGNAL_POLL)
+
+    def check_signals(self) -> None:
+        if self.stop_requested and not self.stopping.is_set():
+            log.info("stopping: finishing the current message, then saving state")
+            self.stopping.set()
+        if self.reload_requested and not self.stopping.is_set():
+            self.reload_requested = False
+            self.reload()
+
+    def request_stop(self) -> None:
+        self.stop_requested = True
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        for runner in self.runners.values():
+            if runner.watcher is not None:
+                runner.watcher.stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)  # running passes end after their message
+        for runner in self.runners.values():
+            runner.close_backend()
+            if runner.watcher is not None:
+                runner.watcher.join(timeout=5)
+        log.info("stopped")
+
+    def reload(self) -> None:
+        """Re-read config, recognition data and rules; on any error keep what runs now."""
+        try:
+            settings = load_settings(self.config_path)
+            if not settings.accounts:
+                raise ConfigError("the configuration has no [[accounts]]")
+            recogniser = Recogniser.load(settings)
+            runners = self._runners(settings)
+        except IntrogateError as exc:
+            log.error("reload failed, still running the previous configuration: %s", exc)
+            return
+        self.scheduler.remove_all_jobs()
+        for runner in self.runners.values():
+            if runner.watcher is not None:
+                runner.watcher.stop()
+            while not runner.lock.acquire(timeout=SIGNAL_POLL):  # let a running pass end
+                self.check_signals()
+            try:
+                runner.close_backend()
+            finally:
+                runner.lock.release()
+        self.settings, self.recogniser, self.runners = settings, recogniser, runners
+        self._schedule_all()
+        log.info("configuration reloaded: %d accounts", len(runners))
+
+    # -- passes -----------------------------------------------------------------
+
+    def trigger(self, name: str) -> None:
+        """Run the account's pass now (IDLE saw new mail); a running pass goes round again."""
+        runner = self.runners.get(name)
+        if runner is None or self.stopping.is_set():
+            return
+        runner.again.set()
+        if runner.lock.locked():
+            return
+        try:
+            self.scheduler.modify_job(name, next_run_time=datetime.now(UTC))
+        except LookupError:
+            log.debug("%s: no job to trigger (reloading?)", name)
+
+    def run_account(self, name: str) -> None:
+        """The scheduled job: one pass, again while IDLE reported mail during it."""
+        runner = self.runners.get(name)
+        if runner is None or self.stopping.is_set():
+            return
+        if not runner.lock.acquire(blocking=False):
+            runner.again.set()
+            return
+        try:
+            while not self.stopping.is_set():
+                runner.again.clear()
+                if not self._one_pass(runner) or not runner.again.is_set():
+                    break
+        finally:
+            runner.lock.release()
+
+    def _open_store(self) -> StateStore:
+        if self.dry_run and not self.settings.state.path.exists():
+            return StateStore(Path(":memory:"))
+        return StateStore(self.settings.state.path)
+
+    def _one_pass(self, runner: AccountRunner) -> bool:
+        name = runner.account.name
+        report: PassReport | None = None
+        error: str | None = None
+        try:
+            with self._open_store() as store:
+                pass_id = None if self.dry_run else store.start_pass(name)
+                report, error = self._pass_with_retry(runner, store)
+                if pass_id is not None:
+                    finish_recorded_pass(store, pass_id, report, error)
+        except Exception as exc:
+            log.exception("%s: cannot record the pass", name)
+            error = error or f"{type(exc).__name__}: {exc}"
+        for listener in self.pass_listeners:
+            listener(name, report, error)
+        if error is not None:
+            runner.close_backend()
+            runner.failures += 1
+            delay = backoff_delay(runner.failures, self.retry_first, self.retry_cap)
+            log.warning("%s: %s; next try in %.0fs", name, error, delay)
+            self._retry_later(name, delay)
+            return False
+        runner.failures = 0
+        runner.passes += 1
+        return True
+
+    def _pass_with_retry(
+        self, runner: AccountRunner, store: StateStore
+    ) -> tuple[PassReport | None, str | None]:
+        name = runner.account.name
+        for attempt in (1, 2):
+            try:
+                return self._pass(runner, store), None
+            except ConnectionLost as exc:
+                runner.close_backend()
+                # a connection that sat idle between passes may have been dropped by the
+                # server or a NAT box: one immediate retry on a fresh one
+                if attempt == 1 and getattr(exc, "reused", False):
+                    log.info("%s: stale connection, reconnecting", name)
+                    continue
+                return None, str(exc)
+            except IntrogateError as exc:
+                return None, str(exc)
+            except Exception as exc:
+                log.exception("%s: pass failed unexpectedly", name)
+                return None, f"{type(exc).__name__}: {exc}"
+        return None, "unreachable"
+
+    def _pass(self, runner: AccountRunner, store: StateStore) -> PassReport:
+        backend, reused = runner.connected_backend()
+        try:
+            report = run_pass(
+                self.settings,
+                runner.account,
+                backend,
+                store,
+                recogniser=self.recogniser,
+                rules=runner.rules.current(),
+                dry_run=self.dry_run,
+                stop=self.stopping,
+            )
+        except ConnectionLost as exc:
+            exc.reused = reused  # type: ignore[attr-defined]
+            raise
+        # run_pass follows draft status itself (engine.drafts.sync) after a full pass
+        return report
+
+    def _retry_later(self, name: str, delay: float) -> None:
+        if self.stopping.is_set():
+            return
+        with contextlib.suppress(LookupError):
+            self.scheduler.modify_job(
+                name, next_run_time=datetime.now(UTC) + timedelta(seconds=delay)
+            )
+
+
+def run_daemon(config_path: Path | None, *, dry_run: bool = False) -> int:
+    """Run until SIGTERM/SIGINT; the exit code for ``introgate run``."""
+    settings = load_settings(config_path)
+    daemon = Daemon(config_path, settings, dry_run=dry_run)
+
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        daemon.request_stop()
+
+    def on_hup(signum: int, frame: FrameType | None) -> None:
+        daemon.reload_requested = True
+
+    previous: dict[signal.Signals, Any] = {}
+    for stop_signal in _STOP_SIGNALS:
+        previous[stop_signal] = signal.signal(stop_signal, on_stop)
+    if hasattr(signal, "SIGHUP"):
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, on_hup)
+    try:
+        daemon.start()
+        daemon.wait()
+    finally:
+        daemon.shutdown()
+        for handled, handler in previous.items():
+            signal.signal(handled, handler)
+    return 0

@@ -1,0 +1,96 @@
+"""Capabilities decide: a server without MOVE, or without UIDPLUS, and TLS checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.backends.imap import ImapBackend
+from engine.config import FolderSettings
+from engine.errors import BackendError
+
+from .conftest import imap_settings, plain_message, require_dovecot
+from .dovecot import Dovecot
+
+BASE = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE NAMESPACE UNSELECT CONDSTORE SPECIAL-USE"
+
+
+def server(tmp_path: Path, capabilities: str) -> Iterator[Dovecot]:
+    require_dovecot()
+    running = Dovecot.create(tmp_path / "dovecot", capabilities=capabilities)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.dispose()
+
+
+@pytest.fixture
+def without_move(tmp_path: Path) -> Iterator[Dovecot]:
+    yield from server(tmp_path, f"{BASE} UIDPLUS")
+
+
+@pytest.fixture
+def without_move_or_uidplus(tmp_path: Path) -> Iterator[Dovecot]:
+    yield from server(tmp_path, BASE)
+
+
+def inbox_ids(backend: ImapBackend, folder: str = "INBOX") -> list[bytes]:
+    items = backend.fetch_headers(backend.scan(folder, None).refs)
+    return [line for i in items for line in i.raw.splitlines() if line.startswith(b"Message-ID")]
+
+
+def test_without_move_a_move_expunges_exactly_that_message(without_move: Dovecot) -> None:
+    without_move.deliver(plain_message(message_id="<go@x>"))
+    # the user marked this one deleted in their client: a plain EXPUNGE would destroy it
+    without_move.deliver(plain_message(message_id="<marked@x>"), flags="T")
+    with ImapBackend("t", imap_settings(without_move), FolderSettings()) as backend:
+        assert b"MOVE" not in backend.capabilities
+        first, _marked = backend.scan("INBOX", None).refs
+        backend.move(first, "Archive")
+        backend.move(first, "Archive")  # retried after a crash: no second copy
+        assert inbox_ids(backend) == [b"Message-ID: <marked@x>"]
+        assert inbox_ids(backend, "Archive") == [b"Message-ID: <go@x>"]
+
+
+def test_without_move_or_uidplus_moving_is_refused_and_nothing_changes(
+    without_move_or_uidplus: Dovecot,
+) -> None:
+    without_move_or_uidplus.deliver(plain_message(message_id="<stay@x>"))
+    with ImapBackend("t", imap_settings(without_move_or_uidplus), FolderSettings()) as backend:
+        [ref] = backend.scan("INBOX", None).refs
+        with pytest.raises(BackendError, match="neither MOVE nor UIDPLUS"):
+            backend.move(ref, "Archive")
+        assert inbox_ids(backend) == [b"Message-ID: <stay@x>"]
+        assert inbox_ids(backend, "Archive") == []
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[Dovecot]:
+    require_dovecot()
+    running = Dovecot.create(tmp_path / "dovecot", tls=True)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.dispose()
+
+
+def test_tls_checks_the_certificate_unless_told_which_ca_to_trust(tls_server: Dovecot) -> None:
+    tls_server.deliver(plain_message())
+    implicit = {"security": "tls", "port": tls_server.tls_port}
+    for security in ({"security": "starttls"}, implicit):
+        untrusted = imap_settings(tls_server, **security)
+        with pytest.raises(BackendError, match="certificate not trusted"):
+            ImapBackend("t", untrusted, FolderSettings()).connect()
+        trusted = imap_settings(tls_server, ca_file=tls_server.certificate, **security)
+        with ImapBackend("t", trusted, FolderSettings()) as backend:
+            assert len(backend.scan("INBOX", None).refs) == 1
+
+
+def test_starttls_refuses_a_server_that_does_not_offer_it(dovecot: Dovecot) -> None:
+    settings = imap_settings(dovecot, security="starttls")
+    with pytest.raises(BackendError, match="does not offer STARTTLS"):
+        ImapBackend("t", settings, FolderSettings()).connect()

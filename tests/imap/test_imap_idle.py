@@ -1,0 +1,46 @@
+"""The IDLE watcher: renewed IDLE keeps announcing mail; a killed connection is replaced."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from engine.scheduling.idle import IdleWatcher
+
+from .conftest import imap_settings, plain_message
+from .dovecot import Dovecot
+
+
+def test_renewed_idle_still_announces_new_mail(dovecot: Dovecot) -> None:
+    announced = threading.Event()
+    watcher = IdleWatcher(
+        "t", imap_settings(dovecot), "INBOX", announced.set, renew_seconds=0.3, check_seconds=0.1
+    )
+    watcher.start()
+    try:
+        time.sleep(1.0)  # three renewals (DONE + IDLE) on the same connection
+        dovecot.deliver(plain_message())
+        assert announced.wait(10)
+        assert watcher.connections == 1
+    finally:
+        watcher.stop()
+        watcher.join(5)
+
+
+def test_a_killed_idle_connection_is_replaced_and_catches_up(dovecot: Dovecot) -> None:
+    announced = threading.Event()
+    watcher = IdleWatcher("t", imap_settings(dovecot), "INBOX", announced.set, check_seconds=0.2)
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 10
+        while watcher.connections < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        dovecot.kick()  # the server drops the connection without a word
+        dovecot.deliver(plain_message())  # mail arriving while nobody listens
+        assert announced.wait(10)  # the new connection triggers a catch-up pass
+        assert watcher.connections == 2
+        assert watcher.is_alive()
+    finally:
+        watcher.stop()
+        watcher.join(5)
