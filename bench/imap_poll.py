@@ -87,6 +87,13 @@ class WireCounter:
 
         imap.read = counted_read
         imap.readline = counted_readline
+        self._restore = (imap, read, readline)
+
+    def detach(self) -> None:
+        """Stop counting (a kept connection gets a new counter for its next pass)."""
+        imap, read, readline = self._restore
+        imap.read = read
+        imap.readline = readline
 
 
 def build_mailbox(server: Dovecot, size: int) -> None:
@@ -121,12 +128,19 @@ def build_mailbox(server: Dovecot, size: int) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
-def run_pass(settings: Settings, engine: Engine) -> tuple[PassReport, int, int, float]:
-    """One pass on a fresh connection: report, IMAP commands, bytes received, seconds."""
+def run_pass(
+    settings: Settings, engine: Engine, kept: ImapBackend | None = None
+) -> tuple[PassReport, int, int, float]:
+    """One pass: report, IMAP commands, bytes received, seconds.
+
+    On a fresh connection like `introgate run --once`, or on ``kept``, the connection a
+    daemon keeps between passes.
+    """
     account = settings.accounts[0]
     assert account.imap is not None
-    backend = ImapBackend(account.name, account.imap, account.folders)
-    backend.connect()
+    backend = kept or ImapBackend(account.name, account.imap, account.folders)
+    if kept is None:
+        backend.connect()
     wire = WireCounter(backend)
     commands_before = backend.commands_sent
     started = time.perf_counter()
@@ -134,7 +148,9 @@ def run_pass(settings: Settings, engine: Engine) -> tuple[PassReport, int, int, 
         report = engine.run(account, backend, store)
     elapsed = time.perf_counter() - started
     commands = backend.commands_sent - commands_before
-    backend.close()
+    wire.detach()
+    if kept is None:
+        backend.close()
     return report, commands, wire.received, elapsed
 
 
@@ -154,6 +170,15 @@ def measure_size(base: Path, size: int) -> dict[str, Any]:
         first, first_commands, first_bytes, first_seconds = run_pass(settings, engine)
         idle_runs = [run_pass(settings, engine) for _ in range(5)]
         nothing_new = min(idle_runs, key=lambda run: run[3])
+        account = settings.accounts[0]
+        assert account.imap is not None
+        kept = ImapBackend(account.name, account.imap, account.folders)
+        kept.connect()
+        try:
+            settle = [run_pass(settings, engine, kept) for _ in range(3)]
+            daemon_runs = [run_pass(settings, engine, kept) for _ in range(7)]
+        finally:
+            kept.close()
         return {
             "size": size,
             "built_seconds": built,
@@ -165,7 +190,9 @@ def measure_size(base: Path, size: int) -> dict[str, Any]:
             "idle_commands": [run[1] for run in idle_runs],
             "idle_seconds_best": nothing_new[3],
             "idle_seconds_median": statistics.median(run[3] for run in idle_runs),
-            "idle_new": [len(run[0].decisions) for run in idle_runs],
+            "idle_new": [len(run[0].decisions) for run in idle_runs + settle + daemon_runs],
+            "daemon_commands": [run[1] for run in daemon_runs],
+            "daemon_seconds_median": statistics.median(run[3] for run in daemon_runs),
             "server": server,
             "settings": settings,
         }
@@ -245,14 +272,25 @@ def main() -> int:
                     f"{r['idle_seconds_median'] * 1000:>10.1f}"
                 )
                 assert r["idle_new"] == [0] * len(r["idle_new"]), r["idle_new"]
+            print()
+            print("nothing new, on the connection the daemon keeps between passes:")
+            for r in results:
+                print(
+                    f"{r['size']:>8,}: {max(r['daemon_commands'])} commands, "
+                    f"median {r['daemon_seconds_median'] * 1000:.1f} ms"
+                )
             if len(results) >= 2:
                 small, large = results[0], results[-1]
-                ratio = large["idle_seconds_median"] / small["idle_seconds_median"]
-                print(
-                    f"nothing-new pass, {large['size']:,} vs {small['size']:,} messages: "
-                    f"{ratio:.2f}x the time, {max(large['idle_commands'])} vs "
-                    f"{max(small['idle_commands'])} commands"
-                )
+                for label, key, commands in (
+                    ("fresh connection (run --once)", "idle_seconds_median", "idle_commands"),
+                    ("daemon connection", "daemon_seconds_median", "daemon_commands"),
+                ):
+                    ratio = large[key] / small[key]
+                    print(
+                        f"nothing-new pass, {label}, {large['size']:,} vs {small['size']:,} "
+                        f"messages: {ratio:.2f}x the time, {max(large[commands])} vs "
+                        f"{max(small[commands])} commands"
+                    )
             print(f"(each size: {REQUESTS_PER_MAILBOX} contact requests, the rest ordinary mail)")
             if args.idle_samples:
                 first = results[0]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -198,6 +200,9 @@ def run_pass(
     known = KnownPeople(settings, store, backend, remember=not dry_run)
     drafter = Drafter(settings, store, backend, account.name, known)
     backfill = parse_age(account.backfill)
+    if not dry_run and _draft_follow_due(backend):
+        # before the scans, so the watched folder is what stays selected between passes
+        _follow_drafts(settings, store, backend, account.name)
     for folder in account.folders.watch:
         if stop is not None and stop.is_set():
             report.interrupted = True
@@ -209,9 +214,23 @@ def run_pass(
         if not finished:
             report.interrupted = True
             break
-    if not dry_run and not report.interrupted:
-        _follow_drafts(settings, store, backend, account.name)
     return report
+
+
+# A daemon keeps one connection per account: following drafts selects Drafts and Sent,
+# which costs the watched folder its cheap "still selected" check, so it runs at most
+# this often per connection (a fresh connection, e.g. `run --once`, always follows).
+DRAFT_FOLLOW_INTERVAL = 300.0
+_drafts_followed_at: weakref.WeakKeyDictionary[MailboxBackend, float] = weakref.WeakKeyDictionary()
+
+
+def _draft_follow_due(backend: MailboxBackend) -> bool:
+    now = time.monotonic()
+    last = _drafts_followed_at.get(backend)
+    if last is not None and now - last < DRAFT_FOLLOW_INTERVAL:
+        return False
+    _drafts_followed_at[backend] = now
+    return True
 
 
 def _follow_drafts(

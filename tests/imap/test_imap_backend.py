@@ -59,13 +59,33 @@ def test_scan_lists_new_mail_oldest_first_and_then_only_what_arrived_since(
     assert not second.uidvalidity_changed
 
 
-def test_a_pass_with_nothing_new_costs_one_command(dovecot: Dovecot, backend: ImapBackend) -> None:
+def test_a_scan_with_nothing_new_on_a_fresh_connection_is_one_status(
+    dovecot: Dovecot, backend: ImapBackend
+) -> None:
     for n in range(20):
         dovecot.deliver(plain_message(subject=f"m{n}"))
     checkpoint = backend.scan("INBOX", None).checkpoint
+    backend.close()
+    backend.connect()
     before = backend.commands_sent
     again = backend.scan("INBOX", checkpoint)
     assert (again.refs, backend.commands_sent - before) == ([], 1)
+
+
+def test_a_folder_still_selected_finds_mail_that_arrived_meanwhile(
+    dovecot: Dovecot, backend: ImapBackend
+) -> None:
+    for n in range(3):
+        dovecot.deliver(plain_message(subject=f"m{n}"))
+    checkpoint = backend.scan("INBOX", None).checkpoint
+    before = backend.commands_sent
+    assert backend.scan("INBOX", checkpoint).refs == []
+    assert backend.commands_sent - before == 2  # NOOP + UID SEARCH past the checkpoint
+    dovecot.deliver(plain_message(subject="late"))
+    later = backend.scan("INBOX", checkpoint)
+    [item] = backend.fetch_headers(later.refs)
+    assert b"Subject: late" in item.raw
+    assert later.checkpoint.last_uid == (checkpoint.last_uid or 0) + 1
 
 
 def test_reading_headers_and_bodies_never_marks_mail_read(
