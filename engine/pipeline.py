@@ -93,7 +93,7 @@ class Decision:
     def fields(self) -> dict[str, Any]:
         n = self.notification
         return {
-            "message": self.ref.state_key,
+            "message_key": self.ref.state_key,
             "message_id": self.message_id,
             "network": n.network if n else None,
             "kind": n.kind if n else None,

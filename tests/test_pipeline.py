@@ -308,3 +308,29 @@ def test_a_digest_with_one_known_person_stays_in_the_inbox(
     [ref] = maildir.scan("INBOX", None).refs
     assert maildir.labels_of(ref) == {"introgate/unexplained", "introgate/known"}
     assert len(drafts_in(maildir)) == 2
+
+
+def test_json_log_has_one_object_per_decision_with_the_readable_line(
+    settings: Settings, maildir: MaildirBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from engine.logs import configure_logging
+
+    configure_logging(json_lines=True)
+    deliver(maildir, anna(), "1.anna")
+    try:
+        run(settings, maildir)
+    finally:
+        configure_logging()
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    [entry] = [line for line in lines if line["logger"] == "introgate.pipeline"]
+    assert entry["message"].startswith(
+        "linkedin request from Anna Schäfer: no note, unknown → label introgate/unexplained, draft "
+    )
+    assert entry["message"].endswith(", archived")
+    assert (entry["message_key"], entry["requester"], entry["rules"]) == (
+        "INBOX/1.anna",
+        "Anna Schäfer",
+        ["unexplained"],
+    )

@@ -103,7 +103,14 @@ def _attempts(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE processed ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
 
 
+def _status_index(db: sqlite3.Connection) -> None:
+    # every pass asks for pending and retryable rows: without this, a 10-year mailbox's
+    # 100,000 processed rows are read on each pass
+    db.execute("CREATE INDEX processed_status ON processed (account, status, folder)")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
+    ("0003_status_index", _status_index),
 ]
