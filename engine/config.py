@@ -8,11 +8,10 @@ works from whatever directory the daemon is started in.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -22,6 +21,7 @@ from pydantic_settings import (
 )
 
 from engine.errors import ConfigError
+from engine.near_miss import closest, keys_at
 
 Language = Literal["de", "en"]
 DEFAULT_CONFIG_NAME = "introgate.toml"
@@ -202,7 +202,7 @@ def _describe_validation_error(config_path: Path, exc: ValidationError) -> str:
         location = _dotted(error["loc"])
         if error["type"] == "extra_forbidden":
             message = f"unknown key {str(error['loc'][-1])!r}"
-            hint = _did_you_mean(error["loc"])
+            hint = closest(str(error["loc"][-1]), keys_at(Settings, error["loc"][:-1]))
             if hint:
                 message += f" (did you mean {hint!r}?)"
         else:
@@ -216,32 +216,6 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(top level)"
-
-
-def _did_you_mean(loc: tuple[int | str, ...]) -> str | None:
-    model: Any = Settings
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        if field is None:
-            return None
-        model = _model_in(field.annotation)
-        if model is None:
-            return None
-    choices = list(getattr(model, "model_fields", {}))
-    close = difflib.get_close_matches(str(loc[-1]), choices, n=1)
-    return close[0] if close else None
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _resolve_relative_paths(settings: Settings, base: Path) -> None:

@@ -145,25 +145,16 @@ class Drafter:
             )
 
         self.backend.append(drafts_folder, plan.raw, flags=[DRAFT, SEEN])
-        now = datetime.now(UTC).isoformat(timespec="seconds")
         self.store.record_draft(
-            DraftRecord(
-                draft_id=ids.message_id,
-                request_id=ids.request_id,
-                account=self.account,
-                person_key=_ledger_key(keys),
-                network=notification.network,
-                requester=who,
-                profile_url=web_link(notification.requester.profile_url),
+            _drafted_record(
+                self.account,
+                facts,
+                notification,
+                ids,
+                keys,
                 language=plan.language,
                 recipient=plan.recipient,
                 subject=plan.subject,
-                notification_message_id=facts.message_id,
-                source_folder=facts.ref.folder if facts.ref else None,
-                source_key=facts.ref.key if facts.ref else None,
-                status=DRAFTED,
-                created_at=now,
-                updated_at=now,
             )
         )
         self.store.audit(
@@ -311,25 +302,16 @@ class Drafter:
         def header(name: str) -> str | None:
             return one_line(str(headers.get(name, ""))) or None
 
-        now = datetime.now(UTC).isoformat(timespec="seconds")
         self.store.record_draft(
-            DraftRecord(
-                draft_id=ids.message_id,
-                request_id=ids.request_id,
-                account=self.account,
-                person_key=_ledger_key(keys),
-                network=notification.network,
-                requester=one_line(notification.requester.name),
-                profile_url=web_link(notification.requester.profile_url),
+            _drafted_record(
+                self.account,
+                facts,
+                notification,
+                ids,
+                keys,
                 language=header("Content-Language"),
                 recipient=next(iter(addresses_in([header("To")])), None),
                 subject=header("Subject"),
-                notification_message_id=facts.message_id,
-                source_folder=facts.ref.folder if facts.ref else None,
-                source_key=facts.ref.key if facts.ref else None,
-                status=DRAFTED,
-                created_at=now,
-                updated_at=now,
             )
         )
         self.store.audit(
@@ -338,6 +320,39 @@ class Drafter:
             "draft_recovered",
             {"draft_id": ids.message_id, "folder": drafts_folder},
         )
+
+
+def _drafted_record(
+    account: str,
+    facts: MessageFacts,
+    notification: RequestNotification,
+    ids: RequestIds,
+    keys: list[str],
+    *,
+    language: str | None,
+    recipient: str | None,
+    subject: str | None,
+) -> DraftRecord:
+    """The ledger row of a draft just stored, or found stored by an interrupted pass."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return DraftRecord(
+        draft_id=ids.message_id,
+        request_id=ids.request_id,
+        account=account,
+        person_key=_ledger_key(keys),
+        network=notification.network,
+        requester=one_line(notification.requester.name),
+        profile_url=web_link(notification.requester.profile_url),
+        language=language,
+        recipient=recipient,
+        subject=subject,
+        notification_message_id=facts.message_id,
+        source_folder=facts.ref.folder if facts.ref else None,
+        source_key=facts.ref.key if facts.ref else None,
+        status=DRAFTED,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _notification_addresses(facts: MessageFacts) -> set[str]:

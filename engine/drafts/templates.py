@@ -11,7 +11,6 @@ file once so such errors show at ``introgate check``, not in the middle of a pas
 
 from __future__ import annotations
 
-import difflib
 import re
 import traceback
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from engine.config import Identity, Settings
 from engine.drafts.untrusted import one_line, paragraphs, web_link
 from engine.errors import IntrogateError
+from engine.near_miss import closest
 from engine.recognition.model import Requester, RequestNotification
 from engine.resources import shipped_templates_dir
 
@@ -241,8 +241,8 @@ def _did_you_mean(exc: TemplateError, variables: dict[str, Any]) -> str:
     for value in variables.values():
         if isinstance(value, dict):
             names.update(value)
-    close = difflib.get_close_matches(wrong, sorted(names), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(wrong, sorted(names))
+    return f" (did you mean {close!r}?)" if close is not None else ""
 
 
 def sample_notification(*, with_extras: bool) -> RequestNotification:

@@ -7,7 +7,6 @@ did-you-mean for misspelt keys, and all problems of all files are reported at on
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.errors import ConfigError
+from engine.near_miss import closest, keys_at
 from engine.recognition.model import RequestKind
 
 Source = Literal["subject", "from_name", "header", "body", "html"]
@@ -240,7 +240,7 @@ def read_network_file(path: Path) -> tuple[NetworkFile | None, list[str]]:
             field = _dotted(loc)
             if error["type"] == "extra_forbidden":
                 message = f"unknown key {str(loc[-1])!r}"
-                hint = _did_you_mean(loc)
+                hint = closest(str(loc[-1]), keys_at(NetworkFile, loc[:-1]))
                 if hint:
                     message += f" (did you mean {hint!r}?)"
             else:
@@ -266,31 +266,6 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(top level)"
-
-
-def _did_you_mean(loc: tuple[Any, ...]) -> str | None:
-    model: Any = NetworkFile
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _model_in(field.annotation)
-        if model is None:
-            return None
-    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def locate(source: str, loc: tuple[Any, ...]) -> tuple[int, int]:

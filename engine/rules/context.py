@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from engine.near_miss import closest
 
 LANGUAGES = ("de", "en")
 
@@ -47,5 +48,5 @@ class LoadContext:
 
 def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean "X"?)`` for a near miss, else an empty string."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close and close[0] != value else ""
+    close = closest(value, choices)
+    return f' (did you mean "{close}"?)' if close is not None and close != value else ""

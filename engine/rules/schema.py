@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from engine.near_miss import keys_at
 from engine.rules.actions import ALL as ACTIONS
 from engine.rules.actions import RuleAction
 from engine.rules.conditions import ALL as CONDITIONS
@@ -123,34 +124,7 @@ def models() -> tuple[type[BaseModel], type[BaseModel], type[BaseModel]]:
 
 def allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     """The keys the table at ``loc`` (inside one rule) may have, for "did you mean"."""
-    model: Any = models()[2]
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = _field(model, part)
-        if field is None:
-            return []
-        model = _model_in(field.annotation)
-        if model is None:
-            return []
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _field(model: Any, key: str) -> Any:
-    for name, info in model.model_fields.items():
-        if (info.alias or name) == key:
-            return info
-    return None
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+    return keys_at(models()[2], loc)
 
 
 def rules_json_schema() -> dict[str, Any]:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
-from engine.rules.setting_types import Regex, compile_regex
+from engine.rules.conditions.base import MessageView
+from engine.rules.conditions.pattern import PatternMatch
 
 
-class FromMatches(Condition):
+class FromMatches(PatternMatch):
     key: ClassVar[str] = "from_matches"
-    setting: ClassVar[Any] = Regex
     doc: ClassVar[str] = (
         "A regular expression searched in the sender's address and, separately, display name."
     )
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.pattern = compile_regex(expected)
-
-    @classmethod
-    def compile(cls, setting: str, context: LoadContext) -> Self:
-        return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:
         facts = message.facts

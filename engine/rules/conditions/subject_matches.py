@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import ClassVar
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
-from engine.rules.setting_types import Regex, compile_regex
+from engine.rules.conditions.base import MessageView
+from engine.rules.conditions.pattern import PatternMatch
 
 
-class SubjectMatches(Condition):
+class SubjectMatches(PatternMatch):
     key: ClassVar[str] = "subject_matches"
-    setting: ClassVar[Any] = Regex
     doc: ClassVar[str] = "A regular expression searched in the Subject (case-insensitive)."
 
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.pattern = compile_regex(expected)
-
-    @classmethod
-    def compile(cls, setting: str, context: LoadContext) -> Self:
-        return cls(setting)
-
-    def check(self, message: MessageView) -> tuple[Any, bool]:
-        subject = message.facts.subject
-        return subject, self.pattern.search(subject) is not None
-
-    def holds(self, message: MessageView) -> bool:
-        return self.pattern.search(message.facts.subject) is not None
+    def text(self, message: MessageView) -> str | None:
+        return message.facts.subject
