@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from engine.backends.base import MailboxBackend, ScanResult
+from engine.backends.base import Checkpoint, MailboxBackend, ScanResult
 from engine.config import Account, Settings
 from engine.drafts import Drafter
 from engine.drafts.sync import sync_draft_status
@@ -280,41 +280,44 @@ class _FolderPass:
             for r in self.store.pending(name)
             if r.folder == folder
         ]
-        todo = [ref for ref in scan.refs if ref.state_key not in done]
-        queued = set(todo)
         # interrupted (pending) and failed-but-retryable messages may be older than the
         # checkpoint (IMAP lists only new UIDs): ask for them by key
-        todo += [
-            ref for ref in [*pending, *self.store.retry_due(name, folder)] if ref not in queued
-        ]
+        unfinished = [*pending, *self.store.retry_due(name, folder)]
+        todo = [ref for ref in scan.refs if ref.state_key not in done]
+        queued = set(todo)
+        todo += [ref for ref in unfinished if ref not in queued]
         report.scanned += len(scan.refs)
-        cutoff = None
-        if checkpoint is None and backfill and not self.store.has_processed(name, folder):
-            cutoff = datetime.now(UTC) - backfill
+        cutoff = self._backfill_cutoff(folder, checkpoint, backfill)
         handled = 0
         listed = set(scan.refs)
         finished_through: MessageRef | None = None  # the last listed message fully handled
         for chunk in _chunks(todo, CHUNK):
+            if stop is not None and stop.is_set():
+                self._save_partial_checkpoint(folder, scan, finished_through)
+                return False
             items = self.backend.fetch_headers(chunk)
             present = {item.ref for item in items}
-            self._close_vanished_pending(pending, chunk, present)
+            if not scan.uidvalidity_changed:
+                # during a resync the old keys are simply not found: their messages are
+                # listed again under new UIDs and matched by Message-ID below
+                self._close_vanished(unfinished, chunk, present)
             wanted: list[tuple[MailItem, MessageFacts]] = []
-            too_old: list[MessageRef] = []
+            too_old: list[tuple[MessageRef, str | None]] = []
             for item in items:
                 facts = facts_from_headers(item.ref, item.raw)
-                if (cutoff is not None and (item.internal_date or cutoff) < cutoff) or (
-                    scan.uidvalidity_changed
-                    and facts.message_id
-                    and self.store.message_id_done(name, facts.message_id)
-                ):
-                    too_old.append(item.ref)
+                if cutoff is not None and (item.internal_date or cutoff) < cutoff:
+                    too_old.append((item.ref, facts.message_id))
+                elif facts.message_id and self.store.message_id_done(name, facts.message_id):
+                    # handled before under another key: a UIDVALIDITY change, or the user
+                    # moved it back after introgate archived it (their decision stands)
+                    too_old.append((item.ref, facts.message_id))
                 else:
                     wanted.append((item, facts))
             if too_old and not self.dry_run:
                 self.store.record_many_skipped(name, too_old, "seen before (backfill or resync)")
             report.skipped += len(too_old)
             bodies = self._fetch_bodies(wanted)
-            skipped = set(too_old)
+            skipped = {ref for ref, _ in too_old}
             wanted_by_ref = {item.ref: (item, facts) for item, facts in wanted}
             for ref in chunk:
                 if stop is not None and stop.is_set():
@@ -332,23 +335,54 @@ class _FolderPass:
                 progress(handled, len(todo))
         if not self.dry_run:
             self.store.save_checkpoint(name, folder, scan.checkpoint)
+            if cutoff is not None:
+                self.store.finish_backfill(name, folder)
         return True
+
+    def _backfill_cutoff(
+        self, folder: str, checkpoint: Checkpoint | None, backfill: timedelta
+    ) -> datetime | None:
+        """Mail older than this is recorded as seen: only during a folder's first pass.
+
+        The limit is stored when the first pass starts and holds until that pass
+        completes, so an interrupted first pass never lets years of old mail through.
+        """
+        name = self.account.name
+        recorded = self.store.backfill_cutoff(name, folder)
+        if recorded is not None:
+            cutoff, finished = recorded
+            return None if finished else cutoff
+        if checkpoint is not None or not backfill or self.store.has_processed(name, folder):
+            return None
+        cutoff = datetime.now(UTC) - backfill
+        if not self.dry_run:
+            self.store.start_backfill(name, folder, cutoff)
+        return cutoff
 
     def _save_partial_checkpoint(
         self, folder: str, scan: ScanResult, finished_through: MessageRef | None
     ) -> None:
-        if self.dry_run or finished_through is None:
+        # during a resync the new UIDVALIDITY must not be saved half-way: the next pass
+        # has to resync (match on Message-ID) for the messages not reached yet
+        if self.dry_run or finished_through is None or scan.uidvalidity_changed:
             return
         checkpoint = self.backend.checkpoint_through(scan, finished_through)
         self.store.save_checkpoint(self.account.name, folder, checkpoint)
 
-    def _close_vanished_pending(
-        self, pending: Sequence[MessageRef], chunk: Sequence[MessageRef], present: set[MessageRef]
+    def _close_vanished(
+        self,
+        unfinished: Sequence[MessageRef],
+        chunk: Sequence[MessageRef],
+        present: set[MessageRef],
     ) -> None:
-        """A pending message no longer in its folder was moved before a crash: its work is done."""
+        """An unfinished message no longer in its folder needs no more work.
+
+        A pending one was moved before a crash (the move is its last action); a failed
+        one was moved or deleted by the user. Either way it is not asked for again.
+        """
         if self.dry_run:
             return
-        for ref in pending:
+        for ref in unfinished:
             if ref in chunk and ref not in present:
                 record = self.store.processed(self.account.name, ref)
                 self.store.record(
@@ -358,7 +392,11 @@ class _FolderPass:
                     message_id=record.message_id if record else None,
                     decision=record.decision if record else None,
                     actions=record.actions if record else (),
-                    error="completed after an interrupted pass",
+                    error=(
+                        "gone from the folder before it could be retried"
+                        if record is not None and record.status == "failed"
+                        else "completed after an interrupted pass"
+                    ),
                 )
 
     def _fetch_bodies(

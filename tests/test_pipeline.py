@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from email.headerregistry import Address
 from pathlib import Path
 
@@ -240,6 +242,26 @@ def test_interrupted_move_in_a_nested_folder_is_closed_on_the_next_pass(
     assert len(drafts_in(maildir)) == 1
 
 
+@pytest.fixture
+def no_retry_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries normally wait 10 minutes; these tests run the next pass at once."""
+    monkeypatch.setattr("engine.state.store.RETRY_SPACING", timedelta(0))
+
+
+def test_a_failed_action_waits_before_it_is_retried(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+
+    def full_disk(self: MaildirBackend, ref: object, folder: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(MaildirBackend, "move", full_disk)
+    assert len(run(settings, maildir).decisions) == 1
+    assert run(settings, maildir).decisions == []  # within the retry spacing: not yet
+
+
+@pytest.mark.usefixtures("no_retry_spacing")
 def test_a_failed_action_is_retried_on_later_passes_a_few_times(
     settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,6 +282,7 @@ def test_a_failed_action_is_retried_on_later_passes_a_few_times(
     assert len(drafts_in(maildir)) == 1
 
 
+@pytest.mark.usefixtures("no_retry_spacing")
 def test_a_lasting_failure_stops_being_retried(
     settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -334,3 +357,45 @@ def test_json_log_has_one_object_per_decision_with_the_readable_line(
         "Anna Schäfer",
         ["unexplained"],
     )
+
+
+def test_an_interrupted_first_pass_keeps_the_backfill_age_until_it_completes(
+    write_config: Callable[..., Path], maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("engine.pipeline.CHUNK", 1)  # stop after the first message
+    path = write_config()
+    path.write_text(path.read_text().replace('backfill = "all"', 'backfill = "30d"'))
+    settings = load_settings(path)
+    deliver(maildir, anna(language="en"), "1.new")
+    for n in range(3):
+        deliver(maildir, anna(), f"{n + 2}.old", age_days=400)
+    stop = threading.Event()
+    engine = Engine.load(settings)
+    with StateStore(settings.state.path) as store:
+        stopping = engine.run(
+            settings.accounts[0], maildir, store, stop=stop, progress=lambda *_: stop.set()
+        )
+    assert stopping.interrupted and stopping.skipped == 1  # two old mails are still to come
+    second = run(settings, maildir)
+    assert not second.interrupted
+    assert [d.ref.key for d in second.decisions] == ["1.new"]
+    assert len(drafts_in(maildir)) == 1  # only the new request, never the 400-day-old ones
+    assert len(maildir.scan("INBOX", None).refs) == 3
+
+
+def test_a_request_the_user_moved_back_to_the_inbox_is_left_where_they_put_it(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+    run(settings, maildir)
+    [archived] = maildir.scan("Archive", None).refs
+    [item] = maildir.fetch_full([archived])
+    # a mail client moving it back gives it a new name (IMAP: a new UID)
+    deliver(maildir, item.raw, "2.moved-back")
+    (maildir.root / ".Archive" / "cur").joinpath(
+        next(p.name for p in (maildir.root / ".Archive" / "cur").iterdir())
+    ).unlink()
+    again = run(settings, maildir)
+    assert again.decisions == [] and again.skipped == 1
+    assert len(maildir.scan("INBOX", None).refs) == 1
+    assert len(drafts_in(maildir)) == 1

@@ -208,6 +208,11 @@ def _text(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+def _message_id_of(header: bytes) -> str:
+    parsed = BytesHeaderParser(policy=compat32).parsebytes(header)
+    return " ".join(str(parsed.get("Message-ID", "")).split())
+
+
 def _search_charset(*values: str) -> str | None:
     return None if all(v.isascii() for v in values) else "UTF-8"
 
@@ -600,9 +605,9 @@ class ImapBackend(MailboxBackend):
     ) -> tuple[_Selected, list[int]] | None:
         if not self._existing(client, folder):
             return None
+        # no "empty folder" shortcut: a folder kept selected may have had mail appended
+        # since (our own drafts), and a stale count would hide a draft that exists
         selected = self._select(client, folder, writable=False)
-        if not selected.exists:
-            return selected, []
         return selected, sorted(client.search(criteria, _search_charset(*criteria)))
 
     def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
@@ -698,15 +703,21 @@ class ImapBackend(MailboxBackend):
         """COPY unless the target already holds this message (a retried, interrupted step)."""
         self._ensure(client, folder)
         self._select_ref(client, ref, writable=True)
-        header = self._header_of(client, [uid], "MESSAGE-ID").get(uid)
-        message_id = str(header.get("Message-ID", "")).strip() if header is not None else ""
-        if message_id:
-            sizes = client.fetch([uid], [b"RFC822.SIZE"])
-            size = sizes.get(uid, {}).get(b"RFC822.SIZE")
-            result = self._search_in(client, folder, ["HEADER", "Message-ID", message_id])
+        source = client.fetch([uid], [b"RFC822.SIZE", b"BODY.PEEK[HEADER]"]).get(uid, {})
+        size, header = source.get(b"RFC822.SIZE"), source.get(b"BODY[HEADER]")
+        if isinstance(size, int) and isinstance(header, bytes):
+            # the same header block and size: a copy made before an interruption (found by
+            # Message-ID when there is one, else by exact size, for mail without one)
+            message_id = _message_id_of(header)
+            criteria = (
+                ["HEADER", "Message-ID", message_id]
+                if message_id
+                else ["LARGER", str(size - 1), "SMALLER", str(size + 1)]
+            )
+            result = self._search_in(client, folder, criteria)
             if result is not None and result[1]:
-                there = client.fetch(result[1], [b"RFC822.SIZE"])
-                if any(entry.get(b"RFC822.SIZE") == size for entry in there.values()):
+                there = client.fetch(result[1], [b"BODY.PEEK[HEADER]"])
+                if any(entry.get(b"BODY[HEADER]") == header for entry in there.values()):
                     log.info("%s: %s already in %r", self._where, ref.state_key, folder)
                     self._select_ref(client, ref, writable=True)
                     return

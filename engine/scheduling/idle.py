@@ -60,6 +60,7 @@ class IdleWatcher(threading.Thread):
         self.stopping = threading.Event()
         self.unsupported = False
         self.connections = 0  # how many times a connection was opened (tests, status)
+        self._established = False  # the current connection got as far as idling
 
     def stop(self) -> None:
         self.stopping.set()
@@ -67,18 +68,24 @@ class IdleWatcher(threading.Thread):
     def run(self) -> None:
         failures = 0
         while not self.stopping.is_set():
+            self._established = False
             try:
                 self._watch()
                 failures = 0
-            except (IntrogateError, OSError, imaplib.IMAP4.error) as exc:
-                failures += 1
+            except Exception as exc:  # the watcher must outlive any one failure
+                # a connection that was idling fine counts as a fresh start: a laptop that
+                # sleeps every night must not end up waiting the longest backoff
+                failures = 1 if self._established else failures + 1
                 delay = backoff_delay(failures)
-                log.warning(
+                known = isinstance(exc, IntrogateError | OSError | imaplib.IMAP4.error)
+                log.log(
+                    logging.WARNING if known else logging.ERROR,
                     "%s: IDLE on %r stopped (%s); reconnecting in %.0fs",
                     self.account_name,
                     self.folder,
-                    exc,
+                    exc if known else f"{type(exc).__name__}: {exc}",
                     delay,
+                    exc_info=not known,
                 )
                 self.stopping.wait(delay)
             if self.unsupported:
@@ -93,6 +100,7 @@ class IdleWatcher(threading.Thread):
                 self.unsupported = True
                 return
             client.select_folder(self.folder, readonly=True)
+            self._established = True
             log.debug("%s: idling on %r", self.account_name, self.folder)
             # mail that came while we were away: one pass catches up
             if self.connections > 1:

@@ -109,8 +109,18 @@ def _status_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX processed_status ON processed (account, status, folder)")
 
 
+def _backfill(db: sqlite3.Connection) -> None:
+    # the first pass's age limit holds until that pass completes, even when it is
+    # interrupted (Ctrl-C, a dropped connection) and resumed by later passes
+    db.execute(
+        "CREATE TABLE backfill (account TEXT NOT NULL, folder TEXT NOT NULL, "
+        "cutoff TEXT NOT NULL, finished INTEGER NOT NULL, PRIMARY KEY (account, folder))"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
     ("0003_status_index", _status_index),
+    ("0004_backfill", _backfill),
 ]

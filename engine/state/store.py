@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,19 @@ class ProcessedRecord:
 
 
 MAX_ATTEMPTS = 3
-# rows that need no more work: pending ones are redone, failed ones retried a few times
+# a failed message waits this long before its next try, so a passing fault (quota, a
+# server restart) does not use up every attempt within seconds of IDLE-driven passes
+RETRY_SPACING = timedelta(minutes=10)
+# rows that need no more work now: pending ones are redone at once, failed ones are
+# retried after RETRY_SPACING until MAX_ATTEMPTS
 _SETTLED = (
-    f"(status NOT IN ('pending', 'failed') OR (status = 'failed' AND attempts >= {MAX_ATTEMPTS}))"
+    "(status NOT IN ('pending', 'failed') OR (status = 'failed' AND "
+    f"(attempts >= {MAX_ATTEMPTS} OR processed_at > :retry_before)))"
 )
+
+
+def _retry_before() -> str:
+    return (datetime.now(UTC) - RETRY_SPACING).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -175,11 +184,12 @@ class StateStore:
         keys = [ref.state_key for ref in refs]
         for start in range(0, len(keys), 500):
             batch = keys[start : start + 500]
-            marks = ",".join("?" for _ in batch)
+            marks = ",".join(f":k{i}" for i in range(len(batch)))
             rows = self._db.execute(
-                f"SELECT message_key FROM processed WHERE account = ? "  # noqa: S608
+                f"SELECT message_key FROM processed WHERE account = :account "  # noqa: S608
                 f"AND {_SETTLED} AND message_key IN ({marks})",
-                (account, *batch),
+                {"account": account, "retry_before": _retry_before()}
+                | {f"k{i}": key for i, key in enumerate(batch)},
             )
             done.update(row[0] for row in rows)
         return done
@@ -201,9 +211,9 @@ class StateStore:
     def message_id_done(self, account: str, message_id: str) -> bool:
         """True when a message with this Message-ID was fully handled (UIDVALIDITY resync)."""
         row = self._db.execute(
-            f"SELECT 1 FROM processed WHERE account = ? AND message_id = ? "  # noqa: S608
-            f"AND {_SETTLED} LIMIT 1",
-            (account, message_id),
+            f"SELECT 1 FROM processed WHERE account = :account "  # noqa: S608
+            f"AND message_id = :message_id AND {_SETTLED} LIMIT 1",
+            {"account": account, "message_id": message_id, "retry_before": _retry_before()},
         ).fetchone()
         return row is not None
 
@@ -263,19 +273,49 @@ class StateStore:
         """Failed messages of ``folder`` that get another try on this pass."""
         rows = self._db.execute(
             "SELECT message_key FROM processed WHERE account = ? AND folder = ? "
-            "AND status = 'failed' AND attempts < ?",
-            (account, folder, MAX_ATTEMPTS),
+            "AND status = 'failed' AND attempts < ? AND processed_at <= ?",
+            (account, folder, MAX_ATTEMPTS, _retry_before()),
         )
         return [MessageRef(folder, row[0][len(folder) + 1 :]) for row in rows]
 
-    def record_many_skipped(self, account: str, refs: Sequence[MessageRef], reason: str) -> None:
-        """Mark a batch as seen without acting (backfill: older than the configured age)."""
+    def record_many_skipped(
+        self, account: str, skipped: Sequence[tuple[MessageRef, str | None]], reason: str
+    ) -> None:
+        """Mark (message, Message-ID) pairs as seen without acting (backfill, resync).
+
+        The Message-ID is kept so a later UIDVALIDITY change still recognises them.
+        """
         with self.transaction():
             self._db.executemany(
-                "INSERT OR IGNORE INTO processed (account, message_key, folder, status, error, "
-                "processed_at) VALUES (?, ?, ?, 'skipped', ?, ?)",
-                [(account, ref.state_key, ref.folder, reason, _now()) for ref in refs],
+                "INSERT OR IGNORE INTO processed (account, message_key, folder, message_id, "
+                "status, error, processed_at) VALUES (?, ?, ?, ?, 'skipped', ?, ?)",
+                [
+                    (account, ref.state_key, ref.folder, message_id, reason, _now())
+                    for ref, message_id in skipped
+                ],
             )
+
+    # -- first-pass backfill ----------------------------------------------------
+
+    def backfill_cutoff(self, account: str, folder: str) -> tuple[datetime, bool] | None:
+        """The age limit of a folder's first pass, and whether that pass completed."""
+        row = self._db.execute(
+            "SELECT cutoff, finished FROM backfill WHERE account = ? AND folder = ?",
+            (account, folder),
+        ).fetchone()
+        return (datetime.fromisoformat(row[0]), bool(row[1])) if row else None
+
+    def start_backfill(self, account: str, folder: str, cutoff: datetime) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO backfill (account, folder, cutoff, finished) "
+            "VALUES (?, ?, ?, 0)",
+            (account, folder, cutoff.isoformat(timespec="seconds")),
+        )
+
+    def finish_backfill(self, account: str, folder: str) -> None:
+        self._db.execute(
+            "UPDATE backfill SET finished = 1 WHERE account = ? AND folder = ?", (account, folder)
+        )
 
     def recent_processed(
         self, account: str | None = None, limit: int = 50

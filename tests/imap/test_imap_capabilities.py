@@ -9,7 +9,7 @@ import pytest
 
 from engine.backends.imap import ImapBackend
 from engine.config import FolderSettings
-from engine.errors import BackendError
+from engine.errors import BackendError, ConnectionLost
 
 from .conftest import imap_settings, plain_message, require_dovecot
 from .dovecot import Dovecot
@@ -94,3 +94,25 @@ def test_starttls_refuses_a_server_that_does_not_offer_it(dovecot: Dovecot) -> N
     settings = imap_settings(dovecot, security="starttls")
     with pytest.raises(BackendError, match="does not offer STARTTLS"):
         ImapBackend("t", settings, FolderSettings()).connect()
+
+
+def test_without_move_an_interrupted_move_of_mail_without_message_id_copies_once(
+    without_move: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_move.deliver(b"From: a@example.org\r\nSubject: no id at all\r\n\r\nbody\r\n")
+    real_expunge = ImapBackend._expunge_one
+
+    def lost(*args: object) -> None:
+        raise ConnectionLost("connection lost after COPY, before UID EXPUNGE")
+
+    monkeypatch.setattr(ImapBackend, "_expunge_one", lost)
+    with ImapBackend("t", imap_settings(without_move), FolderSettings()) as backend:
+        [ref] = backend.scan("INBOX", None).refs
+        with pytest.raises(ConnectionLost):
+            backend.move(ref, "Archive")
+    monkeypatch.setattr(ImapBackend, "_expunge_one", real_expunge)
+    with ImapBackend("t", imap_settings(without_move), FolderSettings()) as backend:
+        backend.move(ref, "Archive")  # the retry after reconnecting
+        assert backend.scan("INBOX", None).refs == []
+        archived = backend.fetch_full(backend.scan("Archive", None).refs)
+        assert [b"Subject: no id at all" in item.raw for item in archived] == [True]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections import Counter
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -146,3 +149,49 @@ def test_connection_killed_mid_pass_and_server_restarted_leaves_everything_once(
     with StateStore(settings.state.path) as store:
         assert store.pending("work") == []
         assert len(store.drafts()) == 12
+
+
+def test_mail_skipped_as_too_old_stays_skipped_after_a_uidvalidity_change(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    config = write_imap_config(tmp_path / "introgate.toml", dovecot)
+    config.write_text(config.read_text().replace('backfill = "all"', 'backfill = "30d"'))
+    settings = load_settings(config)
+    year_ago = time.time() - 400 * 86400
+    for n in range(3):
+        os.utime(dovecot.deliver(request(n)), (year_ago, year_ago))  # INTERNALDATE = mtime
+    backend = open_backend(dovecot)
+    first = run(settings, backend)
+    backend.close()
+    dovecot.set_uidvalidity("INBOX", 4242)
+    backend = open_backend(dovecot)
+    second = run(settings, backend)
+    backend.close()
+    assert (first.skipped, first.decisions) == (3, [])
+    assert (second.skipped, second.decisions) == (3, [])
+    box = mailbox(dovecot)
+    assert box["Drafts"] == [] and len(box["INBOX"]) == 3
+
+
+def test_stopping_in_the_middle_of_a_resync_resyncs_again_next_time(
+    dovecot: Dovecot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("engine.pipeline.CHUNK", 1)
+    introduced = request(1, note="Hello, we spoke on the phone yesterday.")
+    dovecot.deliver(introduced)
+    dovecot.deliver(request(2, note="We met at the meetup in Hamburg last week."))
+    backend = open_backend(dovecot)
+    run(settings, backend)
+    backend.close()
+    dovecot.set_uidvalidity("INBOX", 999)
+    stop = threading.Event()
+    backend = open_backend(dovecot)
+    with StateStore(settings.state.path) as store:
+        stopped = Engine.load(settings).run(
+            settings.accounts[0], backend, store, stop=stop, progress=lambda *_: stop.set()
+        )
+        assert stopped.interrupted
+        resumed = Engine.load(settings).run(settings.accounts[0], backend, store)
+    backend.close()
+    assert stopped.decisions == [] and resumed.decisions == []  # both were handled before
+    assert (stopped.skipped, resumed.skipped) == (1, 1)

@@ -56,7 +56,7 @@ def test_pending_messages_are_not_done_until_recorded_done(tmp_path: Path) -> No
 def test_backfill_marks_many_as_skipped_in_one_go(tmp_path: Path) -> None:
     refs = [MessageRef("INBOX", f"k{i}") for i in range(1200)]
     with StateStore(tmp_path / "s.db") as store:
-        store.record_many_skipped("a", refs, "older than 30d")
+        store.record_many_skipped("a", [(ref, None) for ref in refs], "older than 30d")
         assert len(store.done_among("a", refs)) == 1200
         assert store.counts("a") == {"skipped": 1200}
 
