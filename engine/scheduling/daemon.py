@@ -98,6 +98,9 @@ class Daemon:
         self.stop_requested = False  # set by signal handlers; plain attribute, no lock
         self.reload_requested = False
         self.recogniser = Recogniser.load(settings)
+        # one lock per account name for the daemon's whole life: a job started just before
+        # a reload must not run a pass beside the new runner's (two drafts for one request)
+        self.account_locks: dict[str, threading.Lock] = {}
         self.runners = self._runners(settings)
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -105,10 +108,16 @@ class Daemon:
         )
         self.pass_listeners: list[Callable[[str, PassReport | None, str | None], None]] = []
 
-    @staticmethod
-    def _runners(settings: Settings) -> dict[str, AccountRunner]:
+    def _runners(self, settings: Settings) -> dict[str, AccountRunner]:
         # RuleReloader raises on bad rules: the daemon must not start (or reload) on them
-        return {a.name: AccountRunner(a, RuleReloader(settings, a)) for a in settings.accounts}
+        return {
+            a.name: AccountRunner(
+                a,
+                RuleReloader(settings, a),
+                lock=self.account_locks.setdefault(a.name, threading.Lock()),
+            )
+            for a in settings.accounts
+        }
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -227,6 +236,8 @@ class Daemon:
             runner.again.set()
             return
         try:
+            if self.runners.get(name) is not runner:
+                return  # replaced by a reload while this job waited
             while not self.stopping.is_set():
                 runner.again.clear()
                 if not self._one_pass(runner) or not runner.again.is_set():
