@@ -57,7 +57,10 @@ def run_command(
             report = run_once(settings, engine, selected, dry_run=dry_run, console=console)
         except BackendError as exc:
             failures += 1
-            console.print(f"account {selected.name}: {exc}", style="red")
+            text = str(exc)
+            if f"'{selected.name}'" not in text:
+                text = f"account '{selected.name}': {text}"
+            typer.echo(text, err=True)
             continue
         print_report(console, report)
     raise typer.Exit(1 if failures else 0)

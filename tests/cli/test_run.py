@@ -1,0 +1,34 @@
+"""`introgate run --once`: one broken account is one clear line, the others are still served."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.backends.maildir import MaildirBackend
+from engine.demo import linkedin_invitation
+
+
+def test_a_broken_account_is_one_line_and_the_others_are_still_served(
+    write_config: Callable[..., Path], maildir: MaildirBackend, tmp_path: Path
+) -> None:
+    config = write_config(
+        '\n[[accounts]]\nname = "gone"\nbackend = "maildir"\nmaildir = "no-such-maildir"\n'
+    )
+    request = linkedin_invitation("Anna Schäfer", "anna-s", "PM", language="de", note=None)
+    (maildir.root / "new" / "1.anna").write_bytes(request.as_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "run", "--once", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == f"account 'gone': {tmp_path / 'no-such-maildir'}: not a Maildir (no cur/ folder)\n"
+    )
+    assert "Anna Schäfer" in result.stdout
+    assert len(list((maildir.root / ".Drafts" / "cur").iterdir())) == 1
