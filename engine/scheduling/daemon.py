@@ -54,7 +54,7 @@ class AccountRunner:
     again: threading.Event = field(default_factory=threading.Event)
     backend: MailboxBackend | None = None
     failures: int = 0
-    watcher: IdleWatcher | None = None
+    watchers: list[IdleWatcher] = field(default_factory=list)  # one per watched folder
     passes: int = 0
 
     def connected_backend(self) -> tuple[MailboxBackend, bool]:
@@ -151,11 +151,11 @@ class Daemon:
             )
             imap = runner.account.imap
             if runner.account.backend == "imap" and imap is not None and imap.idle:
-                folder = (
-                    runner.account.folders.watch[0] if runner.account.folders.watch else "INBOX"
-                )
-                runner.watcher = IdleWatcher(name, imap, folder, partial(self.trigger, name))
-                runner.watcher.start()
+                # one IDLE connection per watched folder (IMAP IDLE watches the selected one)
+                for folder in runner.account.folders.watch:
+                    watcher = IdleWatcher(name, imap, folder, partial(self.trigger, name))
+                    runner.watchers.append(watcher)
+                    watcher.start()
 
     def wait(self) -> None:
         """Block until a stop signal; handle reload requests on the way."""
@@ -177,14 +177,14 @@ class Daemon:
     def shutdown(self) -> None:
         self.stopping.set()
         for runner in self.runners.values():
-            if runner.watcher is not None:
-                runner.watcher.stop()
+            for watcher in runner.watchers:
+                watcher.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)  # running passes end after their message
         for runner in self.runners.values():
             runner.close_backend()
-            if runner.watcher is not None:
-                runner.watcher.join(timeout=5)
+            for watcher in runner.watchers:
+                watcher.join(timeout=5)
         log.info("stopped")
 
     def reload(self) -> None:
@@ -200,8 +200,8 @@ class Daemon:
             return
         self.scheduler.remove_all_jobs()
         for runner in self.runners.values():
-            if runner.watcher is not None:
-                runner.watcher.stop()
+            for watcher in runner.watchers:
+                watcher.stop()
             while not runner.lock.acquire(timeout=SIGNAL_POLL):  # let a running pass end
                 self.check_signals()
             try:

@@ -70,8 +70,7 @@ def test_idle_turns_a_new_request_into_a_draft_within_seconds(
     config = write_imap_config(tmp_path / "introgate.toml", dovecot, poll_interval=3600)
     with running(config) as (daemon, finished):
         wait_for(lambda: finished == ["work:ok"])
-        watcher = daemon.runners["work"].watcher
-        assert watcher is not None
+        [watcher] = daemon.runners["work"].watchers
         wait_for(lambda: watcher.connections == 1)
         time.sleep(0.3)  # let the watcher enter IDLE
         delivered = time.monotonic()
@@ -81,6 +80,24 @@ def test_idle_turns_a_new_request_into_a_draft_within_seconds(
     record_property("idle_latency_seconds", round(latency, 3))
     print(f"IDLE: new request to draft in {latency:.2f}s")
     assert finished[:2] == ["work:ok", "work:ok"]
+
+
+def test_every_watched_folder_is_idled_on(dovecot: Dovecot, tmp_path: Path) -> None:
+    config = write_imap_config(
+        tmp_path / "introgate.toml",
+        dovecot,
+        poll_interval=3600,
+        extra='[accounts.folders]\nwatch = ["INBOX", "Lists"]\n',
+    )
+    dovecot.deliver(b"From: a@example.org\r\nSubject: hi\r\n\r\nx\r\n", folder="Lists")
+    with running(config) as (daemon, finished):
+        wait_for(lambda: finished == ["work:ok"])
+        watchers = daemon.runners["work"].watchers
+        assert [w.folder for w in watchers] == ["INBOX", "Lists"]
+        wait_for(lambda: all(w.connections == 1 for w in watchers))
+        time.sleep(0.3)  # let the watchers enter IDLE
+        dovecot.deliver(request(1), folder="Lists")
+        wait_for(lambda: drafts_in(dovecot) == 1, timeout=20)
 
 
 def test_daemon_survives_a_server_restart_and_a_broken_account(
