@@ -114,10 +114,10 @@ class Crash(BaseException):
     """Stands for the process dying: not an Exception, so nothing in the pass catches it."""
 
 
-def test_crash_after_actions_before_state_row_drafts_nothing_twice(
+def crash_before_done_row(
     settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    deliver(maildir, anna(), "1.anna")
+    """A pass that dies after every action but before writing the 'done' row."""
     real_record = StateStore.record
 
     def dying_record(self: StateStore, account: str, ref: object, **kwargs: object) -> None:
@@ -125,10 +125,17 @@ def test_crash_after_actions_before_state_row_drafts_nothing_twice(
             raise Crash
         real_record(self, account, ref, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(StateStore, "record", dying_record)
-    with pytest.raises(Crash):
-        run(settings, maildir)
-    monkeypatch.setattr(StateStore, "record", real_record)
+    with monkeypatch.context() as patch:
+        patch.setattr(StateStore, "record", dying_record)
+        with pytest.raises(Crash):
+            run(settings, maildir)
+
+
+def test_crash_after_actions_before_state_row_drafts_nothing_twice(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(maildir, anna(), "1.anna")
+    crash_before_done_row(settings, maildir, monkeypatch)
     assert len(drafts_in(maildir)) == 1
     run(settings, maildir)
     assert len(drafts_in(maildir)) == 1
@@ -223,17 +230,7 @@ def test_interrupted_move_in_a_nested_folder_is_closed_on_the_next_pass(
     path.write_text(path.read_text() + '[accounts.folders]\nwatch = ["Lists/in"]\n')
     settings = load_settings(path)
     maildir.append("Lists/in", anna())
-    real_record = StateStore.record
-
-    def dying_record(self: StateStore, account: str, ref: object, **kwargs: object) -> None:
-        if kwargs.get("status") == "done":
-            raise Crash
-        real_record(self, account, ref, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(StateStore, "record", dying_record)
-    with pytest.raises(Crash):
-        run(settings, maildir)
-    monkeypatch.setattr(StateStore, "record", real_record)
+    crash_before_done_row(settings, maildir, monkeypatch)
     for _ in range(2):
         run(settings, maildir)
     with StateStore(settings.state.path) as store:

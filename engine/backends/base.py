@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 
+from engine.config import FolderSettings
 from engine.mail import MailItem, MessageRef
 
 
@@ -21,6 +22,15 @@ class FolderRole(StrEnum):
     ARCHIVE = "archive"
     SENT = "sent"
     TRASH = "trash"
+
+
+def configured_folder(folders: FolderSettings, role: FolderRole) -> str | None:
+    """The folder the account's config names for ``role``, if it names one."""
+    return {
+        FolderRole.DRAFTS: folders.drafts,
+        FolderRole.ARCHIVE: folders.archive,
+        FolderRole.SENT: folders.sent,
+    }.get(role)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,13 @@ from typing import Any
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import CapabilityError, LoginError
 
-from engine.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
+from engine.backends.base import (
+    Checkpoint,
+    FolderRole,
+    MailboxBackend,
+    ScanResult,
+    configured_folder,
+)
 from engine.config import FolderSettings, ImapSettings
 from engine.credentials import resolve_oauth2_token, resolve_password
 from engine.errors import BackendError, ConfigError, ConnectionLost
@@ -390,11 +396,7 @@ class ImapBackend(MailboxBackend):
         return None
 
     def folder_for(self, role: FolderRole) -> str:
-        override = {
-            FolderRole.DRAFTS: self.folders.drafts,
-            FolderRole.ARCHIVE: self.folders.archive,
-            FolderRole.SENT: self.folders.sent,
-        }.get(role)
+        override = configured_folder(self.folders, role)
         if override:
             return override
         with self._talking(f"finding the {role.value} folder") as client:

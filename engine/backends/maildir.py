@@ -22,7 +22,13 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from pathlib import Path
 
-from engine.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
+from engine.backends.base import (
+    Checkpoint,
+    FolderRole,
+    MailboxBackend,
+    ScanResult,
+    configured_folder,
+)
 from engine.config import FolderSettings
 from engine.errors import BackendError
 from engine.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef
@@ -91,11 +97,7 @@ class MaildirBackend(MailboxBackend):
         return path
 
     def folder_for(self, role: FolderRole) -> str:
-        override = {
-            FolderRole.DRAFTS: self.folders.drafts,
-            FolderRole.ARCHIVE: self.folders.archive,
-            FolderRole.SENT: self.folders.sent,
-        }.get(role)
+        override = configured_folder(self.folders, role)
         # created on first use (append, move), not here: a dry run asks too
         return override or _DEFAULT_NAMES[role]
 
