@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.backends.maildir import _header_block
 from engine.config import Settings
 from engine.facts import facts_from_headers
+from engine.mail import header_block
 from engine.people import KnownPeople
 from engine.recognition import Recogniser, Recognition
 from engine.rules import RuleSet
@@ -27,7 +27,7 @@ def explain_message(
     rules: RuleSet,
     known: KnownPeople,
 ) -> dict[str, Any]:
-    facts = facts_from_headers(None, _header_block(raw))
+    facts = facts_from_headers(None, header_block(raw))
     limit = settings.recognition.max_message_bytes
     if len(raw) > limit:
         facts.recognition = Recognition(

@@ -6,17 +6,16 @@ Header facts are always there; the notification is there when recognition found 
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from engine.mail import MessageRef
+from engine.recognition.message_content import decode_words
 from engine.recognition.model import Recognition, RequestNotification
 
 
@@ -58,7 +57,7 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
     from_name, from_address = "", ""
     pairs = getaddresses([_raw(headers, "From")])  # never raises; odd input gives ("", "")
     if pairs:
-        from_name, from_address = _decoded(pairs[0][0]), pairs[0][1]
+        from_name, from_address = decode_words(pairs[0][0]), pairs[0][1]
     date: datetime | None = None
     raw_date = _raw(headers, "Date")
     if raw_date:
@@ -69,7 +68,7 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
     return MessageFacts(
         ref=ref,
         headers=headers,
-        subject=_decoded(_raw(headers, "Subject")),
+        subject=decode_words(_raw(headers, "Subject")),
         from_address=from_address.lower(),
         from_name=from_name,
         date=date,
@@ -80,27 +79,3 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
 def _raw(headers: Message, name: str) -> str:
     value = headers.get(name)
     return " ".join(str(value).split()) if value is not None else ""
-
-
-def _decoded(text: str) -> str:
-    """RFC 2047 words decoded; a broken one is kept as written."""
-    if "=?" not in text:
-        return text
-    try:
-        parts = decode_header(text)
-        decoded = "".join(
-            part.decode(_charset(charset), "replace") if isinstance(part, bytes) else part
-            for part, charset in parts
-        )
-    except Exception:  # noqa: BLE001 - hostile encodings must not stop a pass
-        return text
-    return " ".join(decoded.split())
-
-
-def _charset(name: str | None) -> str:
-    if not name:
-        return "ascii"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return "utf-8"  # an unknown charset: best effort, undecodable bytes replaced

@@ -11,6 +11,12 @@ DRAFT = "\\Draft"
 ANSWERED = "\\Answered"
 
 
+def header_block(data: bytes) -> bytes:
+    """A message's header section, through the first blank line (CRLF or LF, whichever is first)."""
+    ends = [at + len(sep) for sep in (b"\r\n\r\n", b"\n\n") if (at := data.find(sep)) != -1]
+    return data[: min(ends)] if ends else data
+
+
 @dataclass(frozen=True, order=True)
 class MessageRef:
     """Where one message is: a folder and the backend's stable key for it there.

@@ -41,7 +41,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
-from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from pathlib import Path
@@ -49,6 +48,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from engine.backends.base import MailboxBackend
 from engine.config import Settings
+from engine.recognition.message_content import decode_words
 from engine.recognition.model import Requester, RequestNotification
 from engine.state import StateStore
 
@@ -467,7 +467,7 @@ class KnownPeople:
         refs = self.backend.find_by_header(folder, header, name)
         for item in self.backend.fetch_headers(refs[:50]):
             parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(item.raw)
-            values = [str(make_header(decode_header(str(v)))) for v in parsed.get_all(header) or []]
+            values = [decode_words(v) for v in parsed.get_all(header) or []]
             if any(fold_name(display) == wanted for display, _ in getaddresses(values)):
                 return True
         return False

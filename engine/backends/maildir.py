@@ -31,7 +31,7 @@ from engine.backends.base import (
 )
 from engine.config import FolderSettings
 from engine.errors import BackendError
-from engine.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef
+from engine.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef, header_block
 
 log = logging.getLogger("introgate.maildir")
 
@@ -156,7 +156,7 @@ class MaildirBackend(MailboxBackend):
     def _item(self, ref: MessageRef, path: Path, *, full: bool) -> MailItem:
         stat = path.stat()
         with path.open("rb") as handle:
-            raw = handle.read() if full else _header_block(handle.read(_HEADER_READ))
+            raw = handle.read() if full else header_block(handle.read(_HEADER_READ))
         _, letters = split_name(path.name)
         return MailItem(
             ref=ref,
@@ -316,7 +316,7 @@ class MaildirBackend(MailboxBackend):
         for key, file in self._scan_folder(folder).items():
             try:
                 with file.open("rb") as handle:
-                    headers = parser.parsebytes(_header_block(handle.read(_HEADER_READ)))
+                    headers = parser.parsebytes(header_block(handle.read(_HEADER_READ)))
             except OSError:
                 continue
             values: dict[str, list[str]] = {}
@@ -398,11 +398,3 @@ def _dotlock(target: Path, timeout: float = 10.0) -> Iterator[None]:
         yield
     finally:
         lock.unlink(missing_ok=True)
-
-
-def _header_block(data: bytes) -> bytes:
-    for separator in (b"\r\n\r\n", b"\n\n"):
-        end = data.find(separator)
-        if end != -1:
-            return data[: end + len(separator)]
-    return data

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from engine.config import Settings
+from engine.mail import header_block
 from engine.recognition.authenticity import authenticate
 from engine.recognition.extraction import extract_people
 from engine.recognition.language import guess_language
@@ -224,11 +225,8 @@ def _date_of(content: MessageContent) -> datetime | None:
 
 
 def _message_id_only(raw: bytes) -> str | None:
-    end = raw.find(b"\n\n")
-    end_crlf = raw.find(b"\r\n\r\n")
-    cut = min(e for e in (end, end_crlf, 65536) if e >= 0)
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:cut])
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw[:65536]))
         value = headers.get("Message-ID")
     except Exception:  # noqa: BLE001
         return None

@@ -163,3 +163,10 @@ def test_keyword_file_waits_for_another_writers_lock(maildir: MaildirBackend) ->
     maildir.add_label(ref, "introgate/known")
     assert maildir.labels_of(ref) == {"introgate/known"}
     assert not lock.exists()
+
+
+def test_headers_of_an_lf_message_stop_at_its_first_blank_line(maildir: MaildirBackend) -> None:
+    raw = b"From: a@example.com\nSubject: lf\n\nbody line\r\n\r\nsecret second part\r\n"
+    ref = deliver(maildir, raw)
+    [item] = maildir.fetch_headers([ref])
+    assert item.raw == b"From: a@example.com\nSubject: lf\n\n"

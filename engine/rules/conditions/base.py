@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import datetime
-from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any, ClassVar, Self
 
 from engine.facts import MessageFacts
+from engine.recognition.message_content import decode_words
 from engine.recognition.model import RequestNotification
 from engine.rules.context import LoadContext
 
@@ -50,18 +50,9 @@ class MessageView:
 def _decoded_values(headers: Message, key: str) -> list[str]:
     try:
         items = headers.raw_items()
-        return [_decoded(str(value)) for name, value in items if name.lower() == key]
+        return [decode_words(value) for name, value in items if name.lower() == key]
     except Exception:  # noqa: BLE001 - hostile headers match nothing, they never stop a pass
         return []
-
-
-def _decoded(text: str) -> str:
-    if "=?" in text:
-        try:
-            text = str(make_header(decode_header(text)))
-        except Exception:  # noqa: BLE001 - a broken encoded word is matched as written
-            return " ".join(text.split())
-    return " ".join(text.split())
 
 
 class Condition(ABC):
