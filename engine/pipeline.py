@@ -403,18 +403,14 @@ class _FolderPass:
         self, wanted: Sequence[tuple[MailItem, MessageFacts]]
     ) -> dict[MessageRef, MailItem]:
         limit = self.settings.recognition.max_message_bytes
-        candidates = [
-            item.ref
-            for item, facts in wanted
-            if item.size <= limit and self.recogniser.is_candidate(facts.headers)
+        notifications = [
+            item for item, facts in wanted if self.recogniser.is_candidate(facts.headers)
         ]
-        oversize = {item.ref for item, facts in wanted if item.size > limit}
-        bodies = (
-            {item.ref: item for item in self.backend.fetch_full(candidates)} if candidates else {}
-        )
-        for item, facts in wanted:
-            if item.ref in oversize and self.recogniser.is_candidate(facts.headers):
-                bodies[item.ref] = item  # header block only: recognise() reports the size defect
+        # an oversized one keeps its header block only: _decide_and_act reports the size defect
+        bodies = {item.ref: item for item in notifications if item.size > limit}
+        small = [item.ref for item in notifications if item.size <= limit]
+        if small:
+            bodies.update((item.ref, item) for item in self.backend.fetch_full(small))
         return bodies
 
     def _handle(self, item: MailItem, facts: MessageFacts, full: MailItem | None) -> Decision:

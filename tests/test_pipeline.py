@@ -396,3 +396,17 @@ def test_a_request_the_user_moved_back_to_the_inbox_is_left_where_they_put_it(
     assert again.decisions == [] and again.skipped == 1
     assert len(maildir.scan("INBOX", None).refs) == 1
     assert len(drafts_in(maildir)) == 1
+
+
+def test_a_notification_over_the_size_limit_is_recorded_unparsed_and_left_alone(
+    write_config: Callable[..., Path], maildir: MaildirBackend
+) -> None:
+    settings = load_settings(write_config("\n[recognition]\nmax_message_bytes = 1000\n"))
+    raw = anna()
+    deliver(maildir, raw, "1.big")
+    before = tree(maildir.root)
+    [decision] = run(settings, maildir).decisions
+    assert decision.defect == f"too large to parse: {len(raw)} bytes > 1000"
+    assert (decision.notification, decision.outcomes) == (None, [])
+    assert tree(maildir.root) == before
+    assert run(settings, maildir).decisions == []  # recorded: not tried again

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -14,11 +13,10 @@ from engine.cli.options import ConfigOption
 from engine.config import Account, Settings, load_settings
 from engine.drafts.templates import check_templates
 from engine.errors import IntrogateError
-from engine.people import KnownPeople
+from engine.explain import offline_known_people
 from engine.recognition import Recogniser
 from engine.rules import RuleSet, load_rules
 from engine.rules.check import check_folders
-from engine.state import StateStore
 
 T = TypeVar("T")
 
@@ -54,9 +52,7 @@ def check_command(config: ConfigOption = None) -> None:
     if not settings.accounts:
         rulesets[""] = collect(_rules_loader(settings, None))
     problems.extend(check_templates(settings))
-    problems.extend(
-        KnownPeople(settings, StateStore(Path(":memory:")), None, remember=False).problems()
-    )
+    problems.extend(offline_known_people(settings).problems())
     for account in settings.accounts:
         ruleset = rulesets.get(account.name)
         if ruleset is not None and account.backend == "maildir":
