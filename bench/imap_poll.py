@@ -27,12 +27,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine.backends.imap import ImapBackend  # noqa: E402
-from engine.config import Settings, load_settings  # noqa: E402
-from engine.demo import linkedin_invitation, ordinary  # noqa: E402
-from engine.pipeline import Engine, PassReport  # noqa: E402
-from engine.scheduling.daemon import Daemon  # noqa: E402
-from engine.state import StateStore  # noqa: E402
+from introgate.backends.imap import ImapBackend  # noqa: E402
+from introgate.config import Settings, load_settings  # noqa: E402
+from introgate.demo import linkedin_invitation, ordinary  # noqa: E402
+from introgate.pipeline import Engine, PassReport  # noqa: E402
+from introgate.scheduling.daemon import Daemon  # noqa: E402
+from introgate.state import StateStore  # noqa: E402
 from tests.imap.dovecot import Dovecot, dovecot_installed  # noqa: E402
 
 REQUESTS_PER_MAILBOX = 10  # the same in every size, so only the mailbox size differs

@@ -17,9 +17,9 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from pathlib import Path
 
-from engine.config import Settings, Trust
-from engine.facts import facts_from_headers
-from engine.recognition import Recogniser
+from introgate.config import Settings, Trust
+from introgate.facts import facts_from_headers
+from introgate.recognition import Recogniser
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 NETWORKS = ("linkedin", "xing", "facebook", "instagram", "mastodon", "twitter")

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.config import Settings
-from engine.facts import MessageFacts, facts_from_headers
-from engine.recognition.model import Recognition, Requester, RequestNotification
-from engine.rules import RuleSet, load_rules
+from introgate.config import Settings
+from introgate.facts import MessageFacts, facts_from_headers
+from introgate.recognition.model import Recognition, Requester, RequestNotification
+from introgate.rules import RuleSet, load_rules
 
 RULES = 50
 MESSAGES = 2_000

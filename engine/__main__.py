@@ -1,3 +1,3 @@
-from engine.cli import main
+from introgate.cli import main
 
 main()

@@ -20,8 +20,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from engine.errors import ConfigError
-from engine.near_miss import closest, keys_at
+from introgate.errors import ConfigError
+from introgate.near_miss import closest, keys_at
 
 Language = Literal["de", "en"]
 DEFAULT_CONFIG_NAME = "introgate.toml"

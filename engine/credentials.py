@@ -1,6 +1,6 @@
 """Secrets for IMAP and SMTP: from the config, an environment variable, a command or the keyring.
 
-The config model (``engine.config.Credentials``) lists the sources; the first one that is
+The config model (``introgate.config.Credentials``) lists the sources; the first one that is
 set wins, in the order of its fields. Errors name the source (the variable, the command's
 program, the keyring service) and never the secret or a command's output, which may echo it.
 """
@@ -11,8 +11,8 @@ import logging
 import os
 import subprocess
 
-from engine.config import Credentials
-from engine.errors import ConfigError
+from introgate.config import Credentials
+from introgate.errors import ConfigError
 
 log = logging.getLogger("introgate.credentials")
 

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from engine.backends.maildir import MaildirBackend
+from introgate.backends.maildir import MaildirBackend
 
 ME = Address("Alex Beispiel", "alex", "example.org")
 AUTHSERV = "mx.demo.example"

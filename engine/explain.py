@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.config import Settings
-from engine.facts import facts_from_headers
-from engine.mail import header_block
-from engine.people import KnownPeople
-from engine.recognition import Recogniser, Recognition
-from engine.rules import RuleSet
-from engine.state import StateStore
+from introgate.config import Settings
+from introgate.facts import facts_from_headers
+from introgate.mail import header_block
+from introgate.people import KnownPeople
+from introgate.recognition import Recogniser, Recognition
+from introgate.rules import RuleSet
+from introgate.state import StateStore
 
 
 def explain_message(

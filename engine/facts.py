@@ -14,9 +14,9 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from engine.mail import MessageRef
-from engine.recognition.message_content import decode_words
-from engine.recognition.model import Recognition, RequestNotification
+from introgate.mail import MessageRef
+from introgate.recognition.message_content import decode_words
+from introgate.recognition.model import Recognition, RequestNotification
 
 
 @dataclass

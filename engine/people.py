@@ -46,11 +46,11 @@ from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from engine.backends.base import MailboxBackend
-from engine.config import Settings
-from engine.recognition.message_content import decode_words
-from engine.recognition.model import Requester, RequestNotification
-from engine.state import StateStore
+from introgate.backends.base import MailboxBackend
+from introgate.config import Settings
+from introgate.recognition.message_content import decode_words
+from introgate.recognition.model import Requester, RequestNotification
+from introgate.state import StateStore
 
 log = logging.getLogger("introgate.people")
 

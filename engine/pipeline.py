@@ -20,16 +20,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from engine.backends.base import Checkpoint, MailboxBackend, ScanResult
-from engine.config import Account, Settings
-from engine.drafts import Drafter
-from engine.drafts.sync import sync_draft_status
-from engine.errors import ConfigError, ConnectionLost
-from engine.facts import MessageFacts, facts_from_headers
-from engine.mail import MailItem, MessageRef
-from engine.people import KnownPeople
-from engine.recognition import Recogniser, Recognition, RequestNotification
-from engine.rules import (
+from introgate.backends.base import Checkpoint, MailboxBackend, ScanResult
+from introgate.config import Account, Settings
+from introgate.drafts import Drafter
+from introgate.drafts.sync import sync_draft_status
+from introgate.errors import ConfigError, ConnectionLost
+from introgate.facts import MessageFacts, facts_from_headers
+from introgate.mail import MailItem, MessageRef
+from introgate.people import KnownPeople
+from introgate.recognition import Recogniser, Recognition, RequestNotification
+from introgate.rules import (
     ActionContext,
     ActionOutcome,
     Evaluation,
@@ -37,7 +37,7 @@ from engine.rules import (
     RuleSet,
     load_rules,
 )
-from engine.state import StateStore
+from introgate.state import StateStore
 
 log = logging.getLogger("introgate.pipeline")
 

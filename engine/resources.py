@@ -1,7 +1,7 @@
 """Where the shipped rule files, network files and templates are.
 
 In a checkout (or an editable install) they sit at the top of the repository; in an
-installed wheel they travel inside the package as ``engine/_shipped`` (see
+installed wheel they travel inside the package as ``introgate/_shipped`` (see
 pyproject.toml), so introgate works from any directory.
 """
 

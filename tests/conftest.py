@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings, load_settings
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings, load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

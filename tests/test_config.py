@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import load_settings
-from engine.errors import ConfigError
+from introgate.config import load_settings
+from introgate.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
 

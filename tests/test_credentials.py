@@ -10,9 +10,9 @@ import pytest
 from keyring.backend import KeyringBackend
 from pydantic import SecretStr
 
-from engine.config import Credentials
-from engine.credentials import resolve_oauth2_token, resolve_password
-from engine.errors import ConfigError
+from introgate.config import Credentials
+from introgate.credentials import resolve_oauth2_token, resolve_password
+from introgate.errors import ConfigError
 
 
 class MemoryKeyring(KeyringBackend):

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import RecognitionSettings, Settings, Trust
-from engine.recognition import Recogniser
-from engine.rules.actions import ALL as ACTIONS
-from engine.rules.conditions import ALL as CONDITIONS
+from introgate.config import RecognitionSettings, Settings, Trust
+from introgate.recognition import Recogniser
+from introgate.rules.actions import ALL as ACTIONS
+from introgate.rules.conditions import ALL as CONDITIONS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 SNIPPETS = re.findall(r"```toml\n(.*?)```", README, re.DOTALL)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings, load_settings
-from engine.demo import linkedin_invitation, ordinary
-from engine.mail import FLAGGED
-from engine.pipeline import Engine, PassReport
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings, load_settings
+from introgate.demo import linkedin_invitation, ordinary
+from introgate.mail import FLAGGED
+from introgate.pipeline import Engine, PassReport
+from introgate.state import StateStore
 
 
 def deliver(backend: MaildirBackend, raw: bytes, name: str, age_days: float = 0) -> None:
@@ -242,7 +242,7 @@ def test_interrupted_move_in_a_nested_folder_is_closed_on_the_next_pass(
 @pytest.fixture
 def no_retry_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries normally wait 10 minutes; these tests run the next pass at once."""
-    monkeypatch.setattr("engine.state.store.RETRY_SPACING", timedelta(0))
+    monkeypatch.setattr("introgate.state.store.RETRY_SPACING", timedelta(0))
 
 
 def test_a_failed_action_waits_before_it_is_retried(
@@ -335,7 +335,7 @@ def test_json_log_has_one_object_per_decision_with_the_readable_line(
 ) -> None:
     import json
 
-    from engine.logs import configure_logging
+    from introgate.logs import configure_logging
 
     configure_logging(json_lines=True)
     deliver(maildir, anna(), "1.anna")
@@ -359,7 +359,7 @@ def test_json_log_has_one_object_per_decision_with_the_readable_line(
 def test_an_interrupted_first_pass_keeps_the_backfill_age_until_it_completes(
     write_config: Callable[..., Path], maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("engine.pipeline.CHUNK", 1)  # stop after the first message
+    monkeypatch.setattr("introgate.pipeline.CHUNK", 1)  # stop after the first message
     path = write_config()
     path.write_text(path.read_text().replace('backfill = "all"', 'backfill = "30d"'))
     settings = load_settings(path)

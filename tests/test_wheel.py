@@ -75,7 +75,7 @@ def test_wheel_demo_runs_outside_checkout_and_reruns_without_new_drafts(
     installed: Path, tmp_path: Path
 ) -> None:
     where = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", "import engine; print(engine.__file__)"],
+        [str(installed / "bin" / "python"), "-c", "import introgate; print(introgate.__file__)"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -96,3 +96,18 @@ def test_wheel_help_lists_commands(installed: Path, tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("demo", "run", "check", "explain", "drafts"):
         assert command in result.stdout
+
+
+def test_every_engine_folder_is_packaged_as_introgate() -> None:
+    """pyproject lists packages by hand (engine/ is renamed on install): a new folder must be listed."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        "introgate" + "".join(f".{part}" for part in init.parent.relative_to(REPO / "engine").parts)
+        for init in (REPO / "engine").rglob("*.py")
+        if "__pycache__" not in init.parts
+    }
+    assert folders <= listed

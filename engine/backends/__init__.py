@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
-from engine.config import Account
+from introgate.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
+from introgate.config import Account
 
 __all__ = ["Checkpoint", "FolderRole", "MailboxBackend", "ScanResult", "open_backend"]
 
@@ -11,11 +11,11 @@ __all__ = ["Checkpoint", "FolderRole", "MailboxBackend", "ScanResult", "open_bac
 def open_backend(account: Account) -> MailboxBackend:
     """The backend for ``account``; not yet connected (use it as a context manager)."""
     if account.backend == "maildir":
-        from engine.backends.maildir import MaildirBackend
+        from introgate.backends.maildir import MaildirBackend
 
         assert account.maildir is not None  # the config model guarantees it
         return MaildirBackend(account.maildir, account.folders)
-    from engine.backends.imap import ImapBackend
+    from introgate.backends.imap import ImapBackend
 
     assert account.imap is not None
     return ImapBackend(account.name, account.imap, account.folders)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 
-from engine.config import FolderSettings
-from engine.mail import MailItem, MessageRef
+from introgate.config import FolderSettings
+from introgate.mail import MailItem, MessageRef
 
 
 class FolderRole(StrEnum):
@@ -98,7 +98,7 @@ class MailboxBackend(ABC):
 
     @abstractmethod
     def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
-        """Add system flags (``engine.mail.SEEN``, ``FLAGGED`` ...); never removes any."""
+        """Add system flags (``introgate.mail.SEEN``, ``FLAGGED`` ...); never removes any."""
 
     @abstractmethod
     def move(self, ref: MessageRef, folder: str) -> None:

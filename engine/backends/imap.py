@@ -26,17 +26,17 @@ from typing import Any
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import CapabilityError, LoginError
 
-from engine.backends.base import (
+from introgate.backends.base import (
     Checkpoint,
     FolderRole,
     MailboxBackend,
     ScanResult,
     configured_folder,
 )
-from engine.config import FolderSettings, ImapSettings
-from engine.credentials import resolve_oauth2_token, resolve_password
-from engine.errors import BackendError, ConfigError, ConnectionLost
-from engine.mail import MailItem, MessageRef
+from introgate.config import FolderSettings, ImapSettings
+from introgate.credentials import resolve_oauth2_token, resolve_password
+from introgate.errors import BackendError, ConfigError, ConnectionLost
+from introgate.mail import MailItem, MessageRef
 
 log = logging.getLogger("introgate.imap")
 

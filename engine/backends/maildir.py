@@ -22,16 +22,16 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from pathlib import Path
 
-from engine.backends.base import (
+from introgate.backends.base import (
     Checkpoint,
     FolderRole,
     MailboxBackend,
     ScanResult,
     configured_folder,
 )
-from engine.config import FolderSettings
-from engine.errors import BackendError
-from engine.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef, header_block
+from introgate.config import FolderSettings
+from introgate.errors import BackendError
+from introgate.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef, header_block
 
 log = logging.getLogger("introgate.maildir")
 

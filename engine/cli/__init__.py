@@ -10,16 +10,16 @@ from typing import Annotated
 
 import typer
 
-from engine import __version__
-from engine.cli.check import check_command
-from engine.cli.demo import demo_command
-from engine.cli.drafts import drafts_app
-from engine.cli.explain import explain_command
-from engine.cli.run import run_command
-from engine.cli.schema import schema_app
-from engine.cli.status import status_command
-from engine.errors import IntrogateError
-from engine.logs import configure_logging
+from introgate import __version__
+from introgate.cli.check import check_command
+from introgate.cli.demo import demo_command
+from introgate.cli.drafts import drafts_app
+from introgate.cli.explain import explain_command
+from introgate.cli.run import run_command
+from introgate.cli.schema import schema_app
+from introgate.cli.status import status_command
+from introgate.errors import IntrogateError
+from introgate.logs import configure_logging
 
 app = typer.Typer(
     name="introgate",

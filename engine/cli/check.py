@@ -7,16 +7,16 @@ from typing import TypeVar
 
 import typer
 
-from engine.backends import open_backend
-from engine.cli.loading import problems_of
-from engine.cli.options import ConfigOption
-from engine.config import Account, Settings, load_settings
-from engine.drafts.templates import check_templates
-from engine.errors import IntrogateError
-from engine.explain import offline_known_people
-from engine.recognition import Recogniser
-from engine.rules import RuleSet, load_rules
-from engine.rules.check import check_folders
+from introgate.backends import open_backend
+from introgate.cli.loading import problems_of
+from introgate.cli.options import ConfigOption
+from introgate.config import Account, Settings, load_settings
+from introgate.drafts.templates import check_templates
+from introgate.errors import IntrogateError
+from introgate.explain import offline_known_people
+from introgate.recognition import Recogniser
+from introgate.rules import RuleSet, load_rules
+from introgate.rules.check import check_folders
 
 T = TypeVar("T")
 

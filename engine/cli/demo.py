@@ -12,15 +12,15 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
-from engine.backends import FolderRole, open_backend
-from engine.cli.loading import loaded
-from engine.cli.render import print_report
-from engine.cli.run import run_once
-from engine.config import Account, load_settings
-from engine.demo import write_demo
-from engine.logs import quiet_unless_verbose
-from engine.pipeline import Engine
-from engine.state import StateStore
+from introgate.backends import FolderRole, open_backend
+from introgate.cli.loading import loaded
+from introgate.cli.render import print_report
+from introgate.cli.run import run_once
+from introgate.config import Account, load_settings
+from introgate.demo import write_demo
+from introgate.logs import quiet_unless_verbose
+from introgate.pipeline import Engine
+from introgate.state import StateStore
 
 
 def demo_command(

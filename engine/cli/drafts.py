@@ -1,6 +1,6 @@
 """``introgate drafts``: review drafted replies from the command line.
 
-A thin client of ``engine.drafts.review``: load the config, open the store and the
+A thin client of ``introgate.drafts.review``: load the config, open the store and the
 mailbox, call one review operation, print its result. Problems are ``IntrogateError``s,
 which ``introgate``'s main() prints as one line.
 """
@@ -17,13 +17,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.backends import open_backend
-from engine.cli.options import ConfigOption
-from engine.config import load_settings
-from engine.drafts.review import DraftReview, DraftView, local_time, short_id
-from engine.drafts.templates import label_of_network
-from engine.errors import ConfigError
-from engine.state import StateStore
+from introgate.backends import open_backend
+from introgate.cli.options import ConfigOption
+from introgate.config import load_settings
+from introgate.drafts.review import DraftReview, DraftView, local_time, short_id
+from introgate.drafts.templates import label_of_network
+from introgate.errors import ConfigError
+from introgate.state import StateStore
 
 drafts_app = typer.Typer(
     help=(

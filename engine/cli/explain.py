@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
-from engine.cli.loading import loaded, settings_or_defaults
-from engine.cli.options import ConfigOption
-from engine.explain import explain_message, offline_known_people
-from engine.recognition import Recogniser
-from engine.rules import load_rules
+from introgate.cli.loading import loaded, settings_or_defaults
+from introgate.cli.options import ConfigOption
+from introgate.explain import explain_message, offline_known_people
+from introgate.recognition import Recogniser
+from introgate.rules import load_rules
 
 
 def explain_command(

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from engine.config import Settings, default_config_path, load_settings
-from engine.errors import IntrogateError
+from introgate.config import Settings, default_config_path, load_settings
+from introgate.errors import IntrogateError
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from engine.pipeline import PassReport
+from introgate.pipeline import PassReport
 
 
 def decisions_table(report: PassReport, *, title: str | None = None) -> Table:

@@ -10,14 +10,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from engine.backends import MailboxBackend, open_backend
-from engine.cli.loading import loaded
-from engine.cli.options import AccountOption, ConfigOption
-from engine.cli.render import print_report
-from engine.config import Account, Settings, load_settings
-from engine.errors import BackendError
-from engine.pipeline import Engine, PassReport, finish_recorded_pass
-from engine.state import StateStore
+from introgate.backends import MailboxBackend, open_backend
+from introgate.cli.loading import loaded
+from introgate.cli.options import AccountOption, ConfigOption
+from introgate.cli.render import print_report
+from introgate.config import Account, Settings, load_settings
+from introgate.errors import BackendError
+from introgate.pipeline import Engine, PassReport, finish_recorded_pass
+from introgate.state import StateStore
 
 log = logging.getLogger("introgate.run")
 
@@ -42,7 +42,7 @@ def run_command(
       introgate run                    # daemon: poll + IMAP IDLE until SIGTERM
     """
     if not once:
-        from engine.scheduling.daemon import run_daemon
+        from introgate.scheduling.daemon import run_daemon
 
         raise typer.Exit(run_daemon(config, dry_run=dry_run))
     settings = load_settings(config)

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from engine.rules import rules_json_schema
+from introgate.rules import rules_json_schema
 
 schema_app = typer.Typer(
     help="Print JSON Schemas of introgate's files (point your editor's TOML plug-in at them).",

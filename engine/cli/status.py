@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from engine.cli.options import ConfigOption
-from engine.config import load_settings
-from engine.state import StateStore
+from introgate.cli.options import ConfigOption
+from introgate.config import load_settings
+from introgate.state import StateStore
 
 COUNT_ORDER = ("done", "skipped", "failed", "pending")
 

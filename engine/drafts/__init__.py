@@ -8,6 +8,6 @@ CONTRACT (implemented by the drafts issue; called by the ``draft`` rule action):
         # at most once per person within order.once_per_person_days
 """
 
-from engine.drafts.drafter import Drafter, DraftOrder, DraftOutcome
+from introgate.drafts.drafter import Drafter, DraftOrder, DraftOutcome
 
 __all__ = ["DraftOrder", "DraftOutcome", "Drafter"]

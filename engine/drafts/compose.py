@@ -19,10 +19,10 @@ from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import format_datetime, getaddresses
 
-from engine.config import Identity
-from engine.drafts.untrusted import one_line
-from engine.errors import ConfigError, IntrogateError
-from engine.recognition.model import RequestNotification
+from introgate.config import Identity
+from introgate.drafts.untrusted import one_line
+from introgate.errors import ConfigError, IntrogateError
+from introgate.recognition.model import RequestNotification
 
 REQUEST_HEADER = "X-Introgate-Request"
 MESSAGE_ID_DOMAIN = "introgate.invalid"

@@ -15,9 +15,9 @@ from email import policy
 from email.parser import BytesHeaderParser
 from typing import TYPE_CHECKING, Literal
 
-from engine.backends.base import FolderRole, MailboxBackend
-from engine.config import Settings
-from engine.drafts.compose import (
+from introgate.backends.base import FolderRole, MailboxBackend
+from introgate.config import Settings
+from introgate.drafts.compose import (
     Reply,
     RequestIds,
     addresses_in,
@@ -27,16 +27,16 @@ from engine.drafts.compose import (
     request_ids,
     usable_recipient,
 )
-from engine.drafts.templates import ReplyTemplates, network_label, reply_variables
-from engine.drafts.untrusted import one_line, web_link
-from engine.facts import MessageFacts
-from engine.mail import DRAFT, SEEN, MessageRef
-from engine.people import person_keys
-from engine.recognition.model import Requester, RequestNotification
-from engine.state.store import DraftRecord, StateStore
+from introgate.drafts.templates import ReplyTemplates, network_label, reply_variables
+from introgate.drafts.untrusted import one_line, web_link
+from introgate.facts import MessageFacts
+from introgate.mail import DRAFT, SEEN, MessageRef
+from introgate.people import person_keys
+from introgate.recognition.model import Requester, RequestNotification
+from introgate.state.store import DraftRecord, StateStore
 
 if TYPE_CHECKING:
-    from engine.people import KnownPeople
+    from introgate.people import KnownPeople
 
 log = logging.getLogger("introgate.drafts")
 

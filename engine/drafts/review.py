@@ -17,17 +17,17 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses
 
-from engine.backends.base import FolderRole, MailboxBackend
-from engine.config import Settings
-from engine.drafts.compose import REQUEST_HEADER, is_robot_address
-from engine.drafts.drafter import DRAFTED
-from engine.drafts.smtp import send_message
-from engine.drafts.templates import label_of_network
-from engine.drafts.untrusted import one_line, paragraphs
-from engine.errors import IntrogateError
-from engine.mail import SEEN, MessageRef
-from engine.recognition.model import Requester
-from engine.state.store import DraftRecord, StateStore
+from introgate.backends.base import FolderRole, MailboxBackend
+from introgate.config import Settings
+from introgate.drafts.compose import REQUEST_HEADER, is_robot_address
+from introgate.drafts.drafter import DRAFTED
+from introgate.drafts.smtp import send_message
+from introgate.drafts.templates import label_of_network
+from introgate.drafts.untrusted import one_line, paragraphs
+from introgate.errors import IntrogateError
+from introgate.mail import SEEN, MessageRef
+from introgate.recognition.model import Requester
+from introgate.state.store import DraftRecord, StateStore
 
 log = logging.getLogger("introgate.drafts")
 
@@ -153,7 +153,7 @@ class DraftReview:
         items = self.backend.fetch_full([ref]) if ref else []
         if not items:
             return None, False
-        from engine.recognition import Recogniser
+        from introgate.recognition import Recogniser
 
         try:
             recognition = Recogniser.load(self.settings).recognise(items[0].raw)
@@ -198,7 +198,7 @@ class DraftReview:
         """Allowlist the requester, label the request ``introgate/known``, discard the draft."""
         if record.status == ALLOWED:
             return f"{record.requester} is already allowed"
-        from engine.people import KnownPeople
+        from introgate.people import KnownPeople
 
         requester = Requester(name=record.requester or "", profile_url=record.profile_url)
         KnownPeople(self.settings, self.store, self.backend).allow(requester, record.network or "")

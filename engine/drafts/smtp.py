@@ -1,6 +1,6 @@
 """Sending a reviewed draft over SMTP (``[smtp]`` in the config: TLS, STARTTLS or plain).
 
-Credentials come from the same sources as IMAP (``engine.credentials``). Nothing here
+Credentials come from the same sources as IMAP (``introgate.credentials``). Nothing here
 logs or reports a password: errors carry the server's reply code and text only.
 """
 
@@ -11,9 +11,9 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from engine.config import SmtpSettings
-from engine.credentials import resolve_oauth2_token, resolve_password
-from engine.errors import IntrogateError
+from introgate.config import SmtpSettings
+from introgate.credentials import resolve_oauth2_token, resolve_password
+from introgate.errors import IntrogateError
 
 log = logging.getLogger("introgate.smtp")
 

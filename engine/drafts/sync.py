@@ -13,12 +13,12 @@ import logging
 from email import policy
 from email.parser import BytesHeaderParser
 
-from engine.backends.base import FolderRole, MailboxBackend
-from engine.config import Settings
-from engine.drafts.compose import REQUEST_HEADER
-from engine.drafts.drafter import DRAFTED
-from engine.drafts.review import DISMISSED, SENT, short_id
-from engine.state.store import DraftRecord, StateStore
+from introgate.backends.base import FolderRole, MailboxBackend
+from introgate.config import Settings
+from introgate.drafts.compose import REQUEST_HEADER
+from introgate.drafts.drafter import DRAFTED
+from introgate.drafts.review import DISMISSED, SENT, short_id
+from introgate.state.store import DraftRecord, StateStore
 
 log = logging.getLogger("introgate.drafts")
 

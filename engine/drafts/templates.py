@@ -28,12 +28,12 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from engine.config import Identity, Settings
-from engine.drafts.untrusted import one_line, paragraphs, web_link
-from engine.errors import IntrogateError
-from engine.near_miss import closest
-from engine.recognition.model import Requester, RequestNotification
-from engine.resources import shipped_templates_dir
+from introgate.config import Identity, Settings
+from introgate.drafts.untrusted import one_line, paragraphs, web_link
+from introgate.errors import IntrogateError
+from introgate.near_miss import closest
+from introgate.recognition.model import Requester, RequestNotification
+from introgate.resources import shipped_templates_dir
 
 SUFFIX = ".txt.j2"
 BLOCKS = ("subject", "body")

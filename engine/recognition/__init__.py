@@ -9,9 +9,9 @@ CONTRACT (implemented by the recognition issue):
     Recogniser.recognise(raw: bytes) -> Recognition  # never raises on bad mail: sets .defect
 """
 
-from engine.recognition.model import Recognition, Requester, RequestKind, RequestNotification
-from engine.recognition.network_file import NetworkFileErrors
-from engine.recognition.recogniser import Recogniser
+from introgate.recognition.model import Recognition, Requester, RequestKind, RequestNotification
+from introgate.recognition.network_file import NetworkFileErrors
+from introgate.recognition.recogniser import Recogniser
 
 __all__ = [
     "NetworkFileErrors",

@@ -15,7 +15,7 @@ import logging
 
 import authres
 
-from engine.recognition.network import domain_within
+from introgate.recognition.network import domain_within
 
 log = logging.getLogger("introgate.recognition")
 

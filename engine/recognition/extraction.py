@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from engine.recognition.html_text import Link
-from engine.recognition.message_content import MessageContent
-from engine.recognition.network import Classification, CompiledNetwork, CompiledProfileLink
+from introgate.recognition.html_text import Link
+from introgate.recognition.message_content import MessageContent
+from introgate.recognition.network import Classification, CompiledNetwork, CompiledProfileLink
 
 _LETTER = re.compile(r"[^\W\d_]")
 _MAX_NAME = 100

@@ -18,7 +18,7 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses
 
-from engine.recognition.html_text import Link, normalise_lines, visible_html
+from introgate.recognition.html_text import Link, normalise_lines, visible_html
 
 log = logging.getLogger("introgate.recognition")
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.recognition.message_content import MessageContent
-from engine.recognition.model import RequestKind
-from engine.recognition.network_file import NetworkFile
+from introgate.recognition.message_content import MessageContent
+from introgate.recognition.model import RequestKind
+from introgate.recognition.network_file import NetworkFile
 
 _FLAGS = re.IGNORECASE | re.MULTILINE  # `^`/`$` at line ends, as the network files say
 

@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.errors import ConfigError
-from engine.near_miss import closest, keys_at
-from engine.recognition.model import RequestKind
+from introgate.errors import ConfigError
+from introgate.near_miss import closest, keys_at
+from introgate.recognition.model import RequestKind
 
 Source = Literal["subject", "from_name", "header", "body", "html"]
 # named groups an extraction pattern may fill

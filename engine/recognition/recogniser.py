@@ -15,16 +15,16 @@ from email.policy import compat32
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from engine.config import Settings
-from engine.mail import header_block
-from engine.recognition.authenticity import authenticate
-from engine.recognition.extraction import extract_people
-from engine.recognition.language import guess_language
-from engine.recognition.message_content import MalformedMessage, MessageContent, read_message
-from engine.recognition.model import Recognition, Requester, RequestNotification
-from engine.recognition.network import CompiledNetwork
-from engine.recognition.network_file import NetworkFileErrors, read_network_file
-from engine.resources import shipped_networks_dir
+from introgate.config import Settings
+from introgate.mail import header_block
+from introgate.recognition.authenticity import authenticate
+from introgate.recognition.extraction import extract_people
+from introgate.recognition.language import guess_language
+from introgate.recognition.message_content import MalformedMessage, MessageContent, read_message
+from introgate.recognition.model import Recognition, Requester, RequestNotification
+from introgate.recognition.network import CompiledNetwork
+from introgate.recognition.network_file import NetworkFileErrors, read_network_file
+from introgate.resources import shipped_networks_dir
 
 log = logging.getLogger("introgate.recognition")
 

@@ -14,12 +14,12 @@ Also: ``check_folders(ruleset, folders)`` (needs the mailbox), ``RuleReloader`` 
 daemon's rules, following edits) and ``rules_json_schema()`` (`introgate schema rules`).
 """
 
-from engine.rules.actions.base import ActionContext, ActionOutcome, PlannedAction
-from engine.rules.check import check_folders
-from engine.rules.evaluate import Evaluation, RuleSet, RuleTrace
-from engine.rules.load import RuleFileErrors, load_rules
-from engine.rules.reload import RuleReloader
-from engine.rules.schema import rules_json_schema
+from introgate.rules.actions.base import ActionContext, ActionOutcome, PlannedAction
+from introgate.rules.check import check_folders
+from introgate.rules.evaluate import Evaluation, RuleSet, RuleTrace
+from introgate.rules.load import RuleFileErrors, load_rules
+from introgate.rules.reload import RuleReloader
+from introgate.rules.schema import rules_json_schema
 
 __all__ = [
     "ActionContext",

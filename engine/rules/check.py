@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from engine.rules.actions.move import Move
-from engine.rules.context import did_you_mean
-from engine.rules.evaluate import RuleSet
-from engine.rules.load import RULE
+from introgate.rules.actions.move import Move
+from introgate.rules.context import did_you_mean
+from introgate.rules.evaluate import RuleSet
+from introgate.rules.load import RULE
 
 
 def check_folders(ruleset: RuleSet, folders: list[str]) -> list[str]:

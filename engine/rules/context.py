@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.near_miss import closest
+from introgate.near_miss import closest
 
 LANGUAGES = ("de", "en")
 

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from engine.facts import MessageFacts
-from engine.rules.actions import RuleAction
-from engine.rules.actions.base import PlannedAction
-from engine.rules.actions.move import MOVE_STAGE
-from engine.rules.conditions import MessageView
-from engine.rules.conditions.combine import ConditionResult, run_group
-from engine.rules.locate import TomlPositions
+from introgate.facts import MessageFacts
+from introgate.rules.actions import RuleAction
+from introgate.rules.actions.base import PlannedAction
+from introgate.rules.actions.move import MOVE_STAGE
+from introgate.rules.conditions import MessageView
+from introgate.rules.conditions.combine import ConditionResult, run_group
+from introgate.rules.locate import TomlPositions
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,17 +18,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from engine.config import Account, Settings
-from engine.errors import IntrogateError
-from engine.resources import shipped_networks_dir, shipped_rules_dir, shipped_templates_dir
-from engine.rules.actions import ALL as ACTIONS
-from engine.rules.actions import RuleAction
-from engine.rules.conditions import ALL as CONDITIONS
-from engine.rules.conditions.combine import AnyOf, NotAll, order_checks
-from engine.rules.context import LoadContext, did_you_mean
-from engine.rules.evaluate import CompiledRule, RuleSet
-from engine.rules.locate import KeyPath, Position, TomlPositions, locate
-from engine.rules.schema import ANY, CONTINUE, NOT, allowed_keys, models
+from introgate.config import Account, Settings
+from introgate.errors import IntrogateError
+from introgate.resources import shipped_networks_dir, shipped_rules_dir, shipped_templates_dir
+from introgate.rules.actions import ALL as ACTIONS
+from introgate.rules.actions import RuleAction
+from introgate.rules.conditions import ALL as CONDITIONS
+from introgate.rules.conditions.combine import AnyOf, NotAll, order_checks
+from introgate.rules.context import LoadContext, did_you_mean
+from introgate.rules.evaluate import CompiledRule, RuleSet
+from introgate.rules.locate import KeyPath, Position, TomlPositions, locate
+from introgate.rules.schema import ANY, CONTINUE, NOT, allowed_keys, models
 
 RULE = "rule"
 _CONDITION_KEYS = {kind.key for kind in CONDITIONS} | {ANY, NOT}

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from engine.config import Account, Settings
-from engine.resources import shipped_rules_dir
-from engine.rules.evaluate import RuleSet
-from engine.rules.load import RuleFileErrors, load_rules, rule_files
+from introgate.config import Account, Settings
+from introgate.resources import shipped_rules_dir
+from introgate.rules.evaluate import RuleSet
+from introgate.rules.load import RuleFileErrors, load_rules, rule_files
 
 log = logging.getLogger("introgate.rules")
 

@@ -22,12 +22,12 @@ from pydantic import (
     model_validator,
 )
 
-from engine.near_miss import keys_at
-from engine.rules.actions import ALL as ACTIONS
-from engine.rules.actions import RuleAction
-from engine.rules.conditions import ALL as CONDITIONS
-from engine.rules.conditions import Condition
-from engine.rules.context import LoadContext
+from introgate.near_miss import keys_at
+from introgate.rules.actions import ALL as ACTIONS
+from introgate.rules.actions import RuleAction
+from introgate.rules.conditions import ALL as CONDITIONS
+from introgate.rules.conditions import Condition
+from introgate.rules.context import LoadContext
 
 ANY = "any"
 NOT = "not"

@@ -26,15 +26,15 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from engine.backends import open_backend
-from engine.backends.base import MailboxBackend
-from engine.config import Account, Settings, load_settings
-from engine.errors import ConfigError, ConnectionLost, IntrogateError
-from engine.pipeline import PassReport, finish_recorded_pass, run_pass
-from engine.recognition import Recogniser
-from engine.rules.reload import RuleReloader
-from engine.scheduling.idle import IdleWatcher, backoff_delay
-from engine.state import StateStore
+from introgate.backends import open_backend
+from introgate.backends.base import MailboxBackend
+from introgate.config import Account, Settings, load_settings
+from introgate.errors import ConfigError, ConnectionLost, IntrogateError
+from introgate.pipeline import PassReport, finish_recorded_pass, run_pass
+from introgate.recognition import Recogniser
+from introgate.rules.reload import RuleReloader
+from introgate.scheduling.idle import IdleWatcher, backoff_delay
+from introgate.state import StateStore
 
 log = logging.getLogger("introgate.daemon")
 
@@ -314,7 +314,7 @@ class Daemon:
         except ConnectionLost as exc:
             exc.reused = reused  # type: ignore[attr-defined]
             raise
-        # run_pass follows draft status itself (engine.drafts.sync) after a full pass
+        # run_pass follows draft status itself (introgate.drafts.sync) after a full pass
         return report
 
     def _retry_later(self, name: str, delay: float) -> None:

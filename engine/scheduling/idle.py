@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 from imapclient import IMAPClient
 
-from engine.backends.imap import open_imap_client
-from engine.config import ImapSettings
-from engine.errors import ConnectionLost, IntrogateError
+from introgate.backends.imap import open_imap_client
+from introgate.config import ImapSettings
+from introgate.errors import ConnectionLost, IntrogateError
 
 log = logging.getLogger("introgate.idle")
 

@@ -1,5 +1,5 @@
 """The state store: what introgate has seen, done and drafted."""
 
-from engine.state.store import DraftRecord, ProcessedRecord, StateStore
+from introgate.state.store import DraftRecord, ProcessedRecord, StateStore
 
 __all__ = ["DraftRecord", "ProcessedRecord", "StateStore"]

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from engine.backends.base import Checkpoint
-from engine.mail import MessageRef
-from engine.state.migrations import MIGRATIONS
+from introgate.backends.base import Checkpoint
+from introgate.mail import MessageRef
+from introgate.state.migrations import MIGRATIONS
 
 
 def _now() -> str:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends import FolderRole
-from engine.backends.maildir import MaildirBackend
-from engine.config import FolderSettings
-from engine.errors import BackendError
-from engine.mail import DRAFT, FLAGGED, SEEN, MessageRef
+from introgate.backends import FolderRole
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import FolderSettings
+from introgate.errors import BackendError
+from introgate.mail import DRAFT, FLAGGED, SEEN, MessageRef
 
 MAIL = (
     b"From: Anna <anna@example.com>\r\nMessage-ID: <m1@example.com>\r\nSubject: hi\r\n\r\nbody\r\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from engine.cli import app
+from introgate.cli import app
 
 runner = CliRunner()
 
@@ -60,7 +60,7 @@ def test_check_names_the_file_and_the_misspelt_key(tmp_path: Path) -> None:
     config = tmp_path / "introgate.toml"
     config.write_text('[identity]\nnmae = "Alex"\n')
     result = subprocess.run(
-        [sys.executable, "-m", "engine", "check", "--config", str(config)],
+        [sys.executable, "-m", "introgate", "check", "--config", str(config)],
         capture_output=True,
         text=True,
     )

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.backends.maildir import MaildirBackend
-from engine.demo import linkedin_invitation
+from introgate.backends.maildir import MaildirBackend
+from introgate.demo import linkedin_invitation
 
 
 def test_a_broken_account_is_one_line_and_the_others_are_still_served(
@@ -20,7 +20,7 @@ def test_a_broken_account_is_one_line_and_the_others_are_still_served(
     request = linkedin_invitation("Anna Schäfer", "anna-s", "PM", language="de", note=None)
     (maildir.root / "new" / "1.anna").write_bytes(request.as_bytes())
     result = subprocess.run(
-        [sys.executable, "-m", "engine", "run", "--once", "--config", str(config)],
+        [sys.executable, "-m", "introgate", "run", "--once", "--config", str(config)],
         capture_output=True,
         text=True,
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from engine.backends.maildir import MaildirBackend
-from engine.cli.status import status_command
-from engine.mail import MessageRef
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.cli.status import status_command
+from introgate.mail import MessageRef
+from introgate.state import StateStore
 
 
 def status(config: Path) -> tuple[int, str]:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings
-from engine.demo import linkedin_invitation, xing_request
-from engine.drafts import Drafter
-from engine.facts import MessageFacts, facts_from_headers
-from engine.people import KnownPeople
-from engine.recognition.model import Recognition, Requester, RequestNotification
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings
+from introgate.demo import linkedin_invitation, xing_request
+from introgate.drafts import Drafter
+from introgate.facts import MessageFacts, facts_from_headers
+from introgate.people import KnownPeople
+from introgate.recognition.model import Recognition, Requester, RequestNotification
+from introgate.state import StateStore
 from tests.drafts.drafts_kit import LINKEDIN_PROFILE, XING_PROFILE, Contacts, Deliver
 
 

@@ -10,8 +10,8 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
-from engine.backends.maildir import MaildirBackend
-from engine.facts import MessageFacts
+from introgate.backends.maildir import MaildirBackend
+from introgate.facts import MessageFacts
 
 LINKEDIN_PROFILE = "https://www.linkedin.com/comm/in/{handle}"
 XING_PROFILE = "https://www.xing.com/profile/{handle}/cv"

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import load_settings
-from engine.drafts import Drafter, DraftOrder
-from engine.drafts.compose import (
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import load_settings
+from introgate.drafts import Drafter, DraftOrder
+from introgate.drafts.compose import (
     addresses_in,
     check_header_lines,
     is_robot_address,
     usable_recipient,
 )
-from engine.errors import IntrogateError
-from engine.state import StateStore
+from introgate.errors import IntrogateError
+from introgate.state import StateStore
 from tests.drafts.drafts_kit import (
     LINKEDIN_PROFILE,
     Contacts,

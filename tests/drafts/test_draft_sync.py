@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings
-from engine.drafts import Drafter, DraftOrder
-from engine.drafts.sync import sync_draft_status
-from engine.mail import MessageRef
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings
+from introgate.drafts import Drafter, DraftOrder
+from introgate.drafts.sync import sync_draft_status
+from introgate.mail import MessageRef
+from introgate.state import StateStore
 from tests.drafts.drafts_kit import Deliver, drafts_in
 
 

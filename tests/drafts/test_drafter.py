@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings
-from engine.drafts import Drafter, DraftOrder
-from engine.people import KnownPeople
-from engine.state import StateStore
-from engine.state.store import DraftRecord
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings
+from introgate.drafts import Drafter, DraftOrder
+from introgate.people import KnownPeople
+from introgate.state import StateStore
+from introgate.state.store import DraftRecord
 from tests.drafts.drafts_kit import Deliver, body_of, drafts_in, read_message
 
 ORDER = DraftOrder()

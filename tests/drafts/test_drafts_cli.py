@@ -16,12 +16,12 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from typer.testing import CliRunner, Result
 
-from engine.backends.maildir import MaildirBackend
-from engine.cli.drafts import drafts_app
-from engine.drafts import Drafter, DraftOrder
-from engine.errors import IntrogateError
-from engine.state import StateStore
-from engine.state.store import DraftRecord
+from introgate.backends.maildir import MaildirBackend
+from introgate.cli.drafts import drafts_app
+from introgate.drafts import Drafter, DraftOrder
+from introgate.errors import IntrogateError
+from introgate.state import StateStore
+from introgate.state.store import DraftRecord
 from tests.drafts.drafts_kit import Contacts, Deliver, body_of, drafts_in, read_message
 
 runner = CliRunner()

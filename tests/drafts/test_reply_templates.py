@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import Settings, load_settings
-from engine.drafts.templates import (
+from introgate.config import Settings, load_settings
+from introgate.drafts.templates import (
     ReplyTemplates,
     TemplateProblem,
     check_templates,
     reply_variables,
     sample_notification,
 )
-from engine.resources import shipped_templates_dir
+from introgate.resources import shipped_templates_dir
 
 
 def render(settings: Settings, language: str, *, with_extras: bool) -> tuple[str, str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from engine.backends.imap import ImapBackend
-from engine.config import FolderSettings, ImapSettings
+from introgate.backends.imap import ImapBackend
+from introgate.config import FolderSettings, ImapSettings
 
 from .dovecot import Dovecot, dovecot_installed
 
@@ -136,7 +136,7 @@ def write_imap_config(
 
 def request(n: int, *, note: str | None = None) -> bytes:
     """A LinkedIn invitation from a different stranger for each ``n``."""
-    from engine.demo import linkedin_invitation
+    from introgate.demo import linkedin_invitation
 
     return linkedin_invitation(
         f"Person{n} Example", f"person-{n}-example", "Consultant", language="en", note=note

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.backends.base import Checkpoint, FolderRole
-from engine.backends.imap import ImapBackend
-from engine.config import FolderSettings
-from engine.errors import BackendError, ConnectionLost
-from engine.mail import DRAFT, FLAGGED, SEEN, MessageRef
+from introgate.backends.base import Checkpoint, FolderRole
+from introgate.backends.imap import ImapBackend
+from introgate.config import FolderSettings
+from introgate.errors import BackendError, ConnectionLost
+from introgate.mail import DRAFT, FLAGGED, SEEN, MessageRef
 
 from .conftest import imap_settings, plain_message
 from .dovecot import Dovecot

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.imap import ImapBackend
-from engine.config import FolderSettings
-from engine.errors import BackendError, ConnectionLost
+from introgate.backends.imap import ImapBackend
+from introgate.config import FolderSettings
+from introgate.errors import BackendError, ConnectionLost
 
 from .conftest import imap_settings, plain_message, require_dovecot
 from .dovecot import Dovecot

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.imap import ImapBackend
-from engine.config import FolderSettings, load_settings
-from engine.pipeline import PassReport
-from engine.scheduling.daemon import Daemon
-from engine.state import StateStore
+from introgate.backends.imap import ImapBackend
+from introgate.config import FolderSettings, load_settings
+from introgate.pipeline import PassReport
+from introgate.scheduling.daemon import Daemon
+from introgate.state import StateStore
 
 from .conftest import free_port_text, imap_settings, request, write_imap_config
 from .dovecot import Dovecot
@@ -141,7 +141,7 @@ def test_sigterm_during_a_pass_finishes_the_message_and_exits_0(
     for n in range(total):
         dovecot.deliver(request(n))
     process = subprocess.Popen(
-        [sys.executable, "-m", "engine", "run", "--config", str(config)],
+        [sys.executable, "-m", "introgate", "run", "--config", str(config)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -163,7 +163,7 @@ def test_sigterm_during_a_pass_finishes_the_message_and_exits_0(
         assert 0 < handled.get("done", 0) < total
     # the next run finishes the rest: every request drafted exactly once
     finish = subprocess.run(
-        [sys.executable, "-m", "engine", "run", "--once", "--config", str(config)],
+        [sys.executable, "-m", "introgate", "run", "--once", "--config", str(config)],
         cwd=ROOT,
         capture_output=True,
         timeout=120,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from engine.scheduling.idle import IdleWatcher
+from introgate.scheduling.idle import IdleWatcher
 
 from .conftest import imap_settings, plain_message
 from .dovecot import Dovecot
@@ -57,7 +57,7 @@ def test_a_connection_that_was_idling_fine_reconnects_without_growing_backoff(
         failures_seen.append(failures)
         return 0.05
 
-    monkeypatch.setattr("engine.scheduling.idle.backoff_delay", quick)
+    monkeypatch.setattr("introgate.scheduling.idle.backoff_delay", quick)
     watcher = IdleWatcher("t", imap_settings(dovecot), "INBOX", lambda: None, check_seconds=0.1)
     watcher.start()
     try:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.imap import ImapBackend
-from engine.config import FolderSettings, Settings, load_settings
-from engine.errors import ConnectionLost
-from engine.mail import SEEN, MessageRef
-from engine.pipeline import Engine, PassReport
-from engine.state import StateStore
+from introgate.backends.imap import ImapBackend
+from introgate.config import FolderSettings, Settings, load_settings
+from introgate.errors import ConnectionLost
+from introgate.mail import SEEN, MessageRef
+from introgate.pipeline import Engine, PassReport
+from introgate.state import StateStore
 
 from .conftest import imap_settings, plain_message, request, write_imap_config
 from .dovecot import Dovecot
@@ -176,7 +176,7 @@ def test_mail_skipped_as_too_old_stays_skipped_after_a_uidvalidity_change(
 def test_stopping_in_the_middle_of_a_resync_resyncs_again_next_time(
     dovecot: Dovecot, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("engine.pipeline.CHUNK", 1)
+    monkeypatch.setattr("introgate.pipeline.CHUNK", 1)
     introduced = request(1, note="Hello, we spoke on the phone yesterday.")
     dovecot.deliver(introduced)
     dovecot.deliver(request(2, note="We met at the meetup in Hamburg last week."))

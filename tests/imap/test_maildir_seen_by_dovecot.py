@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.backends.imap import ImapBackend
-from engine.backends.maildir import MaildirBackend
-from engine.config import FolderSettings
-from engine.mail import FLAGGED, SEEN
+from introgate.backends.imap import ImapBackend
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import FolderSettings
+from introgate.mail import FLAGGED, SEEN
 from tests.imap.conftest import imap_settings, plain_message
 from tests.imap.dovecot import Dovecot
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings
-from engine.people import KnownPeople, fold_name, person_keys
-from engine.recognition.model import Requester, RequestNotification
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings
+from introgate.people import KnownPeople, fold_name, person_keys
+from introgate.recognition.model import Requester, RequestNotification
+from introgate.state import StateStore
 
 VCARD = (
     "BEGIN:VCARD\r\n"

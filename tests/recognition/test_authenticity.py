@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.recognition.authenticity import authenticate
+from introgate.recognition.authenticity import authenticate
 
 TRUSTED = frozenset({"mx.example.org"})
 LINKEDIN = ("linkedin.com",)

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from engine.config import Settings, Trust
-from engine.facts import facts_from_headers
-from engine.recognition import Recogniser
-from engine.recognition.model import RequestNotification
+from introgate.config import Settings, Trust
+from introgate.facts import facts_from_headers
+from introgate.recognition import Recogniser
+from introgate.recognition.model import RequestNotification
 from tests.recognition.corpus import FIXTURES, header_block
 
 BLIND = FIXTURES / "blind"
@@ -85,7 +85,12 @@ def test_every_blind_mail_has_an_answer_and_the_corpus_is_broad() -> None:
     assert len(on_disk) >= 80
     assert len(non_requests) >= 25
     assert {e["network"] for e in EXPECTED.values() if e} == {
-        "linkedin", "xing", "facebook", "instagram", "mastodon", "twitter"
+        "linkedin",
+        "xing",
+        "facebook",
+        "instagram",
+        "mastodon",
+        "twitter",
     }
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.facts import facts_from_headers
-from engine.recognition import Recogniser
+from introgate.facts import facts_from_headers
+from introgate.recognition import Recogniser
 from tests.recognition.corpus import FIXTURES, header_block
 
 

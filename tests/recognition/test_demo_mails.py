@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.config import Settings, Trust
-from engine.demo import AUTHSERV, demo_messages
-from engine.recognition import Recogniser
+from introgate.config import Settings, Trust
+from introgate.demo import AUTHSERV, demo_messages
+from introgate.recognition import Recogniser
 
 
 def summary(recogniser: Recogniser, raw: bytes) -> list[tuple[Any, ...]]:

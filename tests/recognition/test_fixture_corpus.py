@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from engine.facts import facts_from_headers
-from engine.recognition import Recogniser
+from introgate.facts import facts_from_headers
+from introgate.recognition import Recogniser
 from tests.recognition.corpus import FIXTURES, expected_corpus, header_block
 
 CORPUS = expected_corpus()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import RecognitionSettings, Settings, Trust
-from engine.recognition import Recogniser
+from introgate.config import RecognitionSettings, Settings, Trust
+from introgate.recognition import Recogniser
 from tests.recognition.corpus import FIXTURES
 
 INVITATION = (FIXTURES / "linkedin/en-note-multipart-qp.eml").read_bytes()

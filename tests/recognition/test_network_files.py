@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import RecognitionSettings, Settings, Trust
-from engine.errors import ConfigError
-from engine.recognition import NetworkFileErrors, Recogniser
-from engine.resources import shipped_networks_dir
+from introgate.config import RecognitionSettings, Settings, Trust
+from introgate.errors import ConfigError
+from introgate.recognition import NetworkFileErrors, Recogniser
+from introgate.resources import shipped_networks_dir
 from tests.recognition.corpus import FIXTURES
 
 MINIMAL = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from engine.recognition import Recogniser
+from introgate.recognition import Recogniser
 from tests.recognition.corpus import FIXTURES
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from engine.config import Settings
-from engine.rules import RuleSet, load_rules
+from introgate.config import Settings
+from introgate.rules import RuleSet, load_rules
 from tests.rules.rules_kit import LoadRules
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from engine.facts import MessageFacts, facts_from_headers
-from engine.mail import MessageRef
-from engine.recognition.model import Recognition, Requester, RequestNotification
-from engine.rules import RuleSet
+from introgate.facts import MessageFacts, facts_from_headers
+from introgate.mail import MessageRef
+from introgate.recognition.model import Recognition, Requester, RequestNotification
+from introgate.rules import RuleSet
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Settings
-from engine.demo import linkedin_invitation
-from engine.drafts import Drafter
-from engine.facts import MessageFacts, facts_from_headers
-from engine.mail import FLAGGED, SEEN
-from engine.people import KnownPeople
-from engine.recognition import Recogniser
-from engine.rules import ActionContext, ActionOutcome, RuleSet, load_rules
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Settings
+from introgate.demo import linkedin_invitation
+from introgate.drafts import Drafter
+from introgate.facts import MessageFacts, facts_from_headers
+from introgate.mail import FLAGGED, SEEN
+from introgate.people import KnownPeople
+from introgate.recognition import Recogniser
+from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
+from introgate.state import StateStore
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import Account, Settings
-from engine.resources import shipped_templates_dir
-from engine.rules import RuleFileErrors, check_folders, load_rules
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import Account, Settings
+from introgate.resources import shipped_templates_dir
+from introgate.rules import RuleFileErrors, check_folders, load_rules
 from tests.rules.rules_kit import LoadRules
 
 
@@ -203,7 +203,7 @@ def test_the_shipped_rules_check(rules_dir: Path) -> None:
 
 def test_a_rule_nested_absurdly_deep_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     depth = 400
-    when = "{ not = " * depth + '{ has_note = true }' + " }" * depth
+    when = "{ not = " * depth + "{ has_note = true }" + " }" * depth
     path = tmp_path / "deep.toml"
     path.write_text(f'[[rule]]\nname = "deep"\nwhen = {when}\nthen = {{ flag = true }}\n')
     with pytest.raises(RuleFileErrors) as error:

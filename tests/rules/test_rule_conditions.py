@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from engine.facts import MessageFacts
+from introgate.facts import MessageFacts
 from tests.rules.rules_kit import NOW, LoadRules, mail, request
 
 
@@ -119,7 +119,7 @@ def test_notification_conditions_are_false_for_ordinary_mail(load: LoadRules, wh
 def test_a_malformed_header_matches_nothing_and_does_not_stop_evaluation(
     load: LoadRules,
 ) -> None:
-    from engine.facts import facts_from_headers
+    from introgate.facts import facts_from_headers
 
     facts = facts_from_headers(None, b"From: =?utf-8?q?broken\r\nX-Odd: \xff\xfe=?bad?=\r\n\r\n")
     trace = condition_trace(load, 'header = { name = "X-Odd", matches = "zzz" }', facts)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import Settings
-from engine.rules import load_rules, rules_json_schema
-from engine.rules.actions import ALL as ACTIONS
-from engine.rules.conditions import ALL as CONDITIONS
+from introgate.config import Settings
+from introgate.rules import load_rules, rules_json_schema
+from introgate.rules.actions import ALL as ACTIONS
+from introgate.rules.conditions import ALL as CONDITIONS
 from tests.rules.rules_kit import NOW, mail, request
 
 README = Path(__file__).resolve().parents[2] / "README.md"

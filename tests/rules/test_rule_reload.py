@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import Settings
-from engine.rules import RuleFileErrors, RuleReloader
+from introgate.config import Settings
+from introgate.rules import RuleFileErrors, RuleReloader
 from tests.rules.rules_kit import NOW, request
 
 RULE = """[[rule]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.config import Account, Identity, Settings
-from engine.rules import load_rules
+from introgate.config import Account, Identity, Settings
+from introgate.rules import load_rules
 from tests.rules.rules_kit import NOW, KnownCounter, LoadRules, mail, request
 
 LABEL_REQUESTS = """

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.backends.maildir import MaildirBackend
-from engine.config import load_settings
-from engine.demo import linkedin_invitation
-from engine.scheduling.daemon import Daemon
-from engine.scheduling.idle import backoff_delay
-from engine.state import StateStore
+from introgate.backends.maildir import MaildirBackend
+from introgate.config import load_settings
+from introgate.demo import linkedin_invitation
+from introgate.scheduling.daemon import Daemon
+from introgate.scheduling.idle import backoff_delay
+from introgate.state import StateStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,7 +83,7 @@ def test_sighup_reloads_the_config_and_sigterm_exits_0(
     MaildirBackend(tmp_path / "Second").ensure_folder("INBOX")
     state = tmp_path / "state.sqlite3"
     process = subprocess.Popen(
-        [sys.executable, "-m", "engine", "run", "--config", str(config)],
+        [sys.executable, "-m", "introgate", "run", "--config", str(config)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from engine.backends.base import Checkpoint
-from engine.mail import MessageRef
-from engine.state import StateStore
-from engine.state.migrations import MIGRATIONS
+from introgate.backends.base import Checkpoint
+from introgate.mail import MessageRef
+from introgate.state import StateStore
+from introgate.state.migrations import MIGRATIONS
 
 
 def test_new_store_is_at_latest_schema_and_reopening_migrates_nothing(tmp_path: Path) -> None:

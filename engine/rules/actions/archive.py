@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from engine.backends.base import FolderRole
-from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction
-from engine.rules.actions.move import MOVE_STAGE, move_to
-from engine.rules.context import LoadContext
+from introgate.backends.base import FolderRole
+from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction
+from introgate.rules.actions.move import MOVE_STAGE, move_to
+from introgate.rules.context import LoadContext
 
 
 @dataclass(frozen=True)

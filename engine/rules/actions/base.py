@@ -6,14 +6,14 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from engine.backends.base import MailboxBackend
-from engine.config import Settings
-from engine.drafts import Drafter
-from engine.facts import MessageFacts
-from engine.mail import MessageRef
-from engine.rules.conditions.base import MessageView
-from engine.rules.context import LoadContext
-from engine.state import StateStore
+from introgate.backends.base import MailboxBackend
+from introgate.config import Settings
+from introgate.drafts import Drafter
+from introgate.facts import MessageFacts
+from introgate.mail import MessageRef
+from introgate.rules.conditions.base import MessageView
+from introgate.rules.context import LoadContext
+from introgate.state import StateStore
 
 
 @dataclass

@@ -19,10 +19,10 @@ from pydantic import (
     field_validator,
 )
 
-from engine.drafts import DraftOrder
-from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction
-from engine.rules.conditions.base import MessageView
-from engine.rules.context import LANGUAGES, LoadContext
+from introgate.drafts import DraftOrder
+from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction
+from introgate.rules.conditions.base import MessageView
+from introgate.rules.context import LANGUAGES, LoadContext
 
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 

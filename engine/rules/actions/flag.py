@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from engine.mail import FLAGGED
-from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
-from engine.rules.context import LoadContext
+from introgate.mail import FLAGGED
+from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
+from introgate.rules.context import LoadContext
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
-from engine.rules.context import LoadContext
-from engine.rules.setting_types import one_or_many
+from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
+from introgate.rules.context import LoadContext
+from introgate.rules.setting_types import one_or_many
 
 # IMAP keywords are atoms: printable ASCII without space and ( ) { % * " \ ]
 _KEYWORD = re.compile(r"[!#$&\'+-Z^-z|~]+")

@@ -7,8 +7,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from engine.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
-from engine.rules.context import LoadContext
+from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
+from introgate.rules.context import LoadContext
 
 MOVE_STAGE = 90
 

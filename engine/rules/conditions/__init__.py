@@ -1,20 +1,20 @@
 """Every condition a rule's ``when`` table may use. A new condition is one class, listed here."""
 
-from engine.rules.conditions.authenticated import Authenticated
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.conditions.from_matches import FromMatches
-from engine.rules.conditions.has_note import HasNote
-from engine.rules.conditions.header import Header
-from engine.rules.conditions.kind import Kind
-from engine.rules.conditions.language import Language
-from engine.rules.conditions.mutual_at_least import MutualAtLeast
-from engine.rules.conditions.network import Network
-from engine.rules.conditions.newer_than import NewerThan
-from engine.rules.conditions.note_matches import NoteMatches
-from engine.rules.conditions.note_min_words import NoteMinWords
-from engine.rules.conditions.older_than import OlderThan
-from engine.rules.conditions.requester_known import RequesterKnown
-from engine.rules.conditions.subject_matches import SubjectMatches
+from introgate.rules.conditions.authenticated import Authenticated
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.conditions.from_matches import FromMatches
+from introgate.rules.conditions.has_note import HasNote
+from introgate.rules.conditions.header import Header
+from introgate.rules.conditions.kind import Kind
+from introgate.rules.conditions.language import Language
+from introgate.rules.conditions.mutual_at_least import MutualAtLeast
+from introgate.rules.conditions.network import Network
+from introgate.rules.conditions.newer_than import NewerThan
+from introgate.rules.conditions.note_matches import NoteMatches
+from introgate.rules.conditions.note_min_words import NoteMinWords
+from introgate.rules.conditions.older_than import OlderThan
+from introgate.rules.conditions.requester_known import RequesterKnown
+from introgate.rules.conditions.subject_matches import SubjectMatches
 
 ALL: tuple[type[Condition], ...] = (
     Network,

@@ -14,8 +14,8 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, Field
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.context import LoadContext
 
 _DURATION = re.compile(r"([1-9][0-9]{0,5})([hdw])")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}

@@ -9,8 +9,8 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import PlainValidator, WithJsonSchema
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext, did_you_mean
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.context import LoadContext, did_you_mean
 
 UNKNOWN = "unknown"
 

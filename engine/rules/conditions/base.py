@@ -13,10 +13,10 @@ from datetime import datetime
 from email.message import Message
 from typing import Any, ClassVar, Self
 
-from engine.facts import MessageFacts
-from engine.recognition.message_content import decode_words
-from engine.recognition.model import RequestNotification
-from engine.rules.context import LoadContext
+from introgate.facts import MessageFacts
+from introgate.recognition.message_content import decode_words
+from introgate.recognition.model import RequestNotification
+from introgate.rules.context import LoadContext
 
 
 class MessageView:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rules.conditions.base import MessageView
+from introgate.rules.conditions.base import MessageView
 
 # (condition, actual value, result), one per condition looked at
 ConditionResult = tuple[Any, Any, bool]

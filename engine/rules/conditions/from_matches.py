@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from engine.rules.conditions.base import MessageView
-from engine.rules.conditions.pattern import PatternMatch
+from introgate.rules.conditions.base import MessageView
+from introgate.rules.conditions.pattern import PatternMatch
 
 
 class FromMatches(PatternMatch):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.context import LoadContext
 
 
 class HasNote(Condition):

@@ -7,9 +7,9 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
-from engine.rules.setting_types import Regex, compile_regex, one_or_many
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.context import LoadContext
+from introgate.rules.setting_types import Regex, compile_regex, one_or_many
 
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
 

@@ -6,9 +6,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
-from engine.recognition.model import RequestKind
-from engine.rules.conditions.membership import Membership
-from engine.rules.setting_types import one_or_many
+from introgate.recognition.model import RequestKind
+from introgate.rules.conditions.membership import Membership
+from introgate.rules.setting_types import one_or_many
 
 
 class Kind(Membership):

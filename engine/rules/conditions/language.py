@@ -7,8 +7,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from engine.rules.conditions.membership import Membership
-from engine.rules.setting_types import one_or_many
+from introgate.rules.conditions.membership import Membership
+from introgate.rules.setting_types import one_or_many
 
 _CODE = re.compile(r"[a-z]{2}")
 

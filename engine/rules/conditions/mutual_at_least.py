@@ -6,8 +6,8 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.context import LoadContext
 
 
 class MutualAtLeast(Condition):

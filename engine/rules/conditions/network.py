@@ -6,9 +6,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
-from engine.rules.conditions.membership import Membership
-from engine.rules.context import LoadContext, did_you_mean
-from engine.rules.setting_types import one_or_many
+from introgate.rules.conditions.membership import Membership
+from introgate.rules.context import LoadContext, did_you_mean
+from introgate.rules.setting_types import one_or_many
 
 
 def _known_network(value: str, info: ValidationInfo) -> str:

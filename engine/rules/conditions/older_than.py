@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import ClassVar
 
-from engine.rules.conditions.age import AgeCondition
+from introgate.rules.conditions.age import AgeCondition
 
 
 class OlderThan(AgeCondition):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from engine.rules.conditions.base import Condition, MessageView
-from engine.rules.context import LoadContext
-from engine.rules.setting_types import Regex, compile_regex
+from introgate.rules.conditions.base import Condition, MessageView
+from introgate.rules.context import LoadContext
+from introgate.rules.setting_types import Regex, compile_regex
 
 
 class PatternMatch(Condition):
