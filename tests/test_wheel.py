@@ -99,7 +99,7 @@ def test_wheel_help_lists_commands(installed: Path, tmp_path: Path) -> None:
 
 
 def test_every_engine_folder_is_packaged_as_introgate() -> None:
-    """pyproject lists packages by hand (engine/ is renamed on install): a new folder must be listed."""
+    """pyproject lists packages by hand (engine/ is renamed on install): list new folders."""
     import tomllib
 
     listed = set(
