@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from introgate.backends.base import Checkpoint, FolderRole, MailboxBackend, ScanResult
+from introgate.backends.base import FolderRole, MailboxBackend, ScanResult
 from introgate.config import Account
 
-__all__ = ["Checkpoint", "FolderRole", "MailboxBackend", "ScanResult", "open_backend"]
+__all__ = ["FolderRole", "MailboxBackend", "ScanResult", "open_backend"]
 
 
 def open_backend(account: Account) -> MailboxBackend:

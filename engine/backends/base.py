@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 
+from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
 from introgate.mail import MailItem, MessageRef
 
@@ -31,15 +32,6 @@ def configured_folder(folders: FolderSettings, role: FolderRole) -> str | None:
         FolderRole.ARCHIVE: folders.archive,
         FolderRole.SENT: folders.sent,
     }.get(role)
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """How far a folder has been read. Maildir keeps none (its keys are stable names)."""
-
-    uidvalidity: int | None = None
-    last_uid: int | None = None
-    highest_modseq: int | None = None
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import CapabilityError, LoginError
 
 from introgate.backends.base import (
-    Checkpoint,
     FolderRole,
     MailboxBackend,
     ScanResult,
     configured_folder,
 )
+from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings, ImapSettings
 from introgate.credentials import resolve_oauth2_token, resolve_password
 from introgate.errors import BackendError, ConfigError, ConnectionLost

@@ -23,12 +23,12 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from introgate.backends.base import (
-    Checkpoint,
     FolderRole,
     MailboxBackend,
     ScanResult,
     configured_folder,
 )
+from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
 from introgate.errors import BackendError
 from introgate.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef, header_block

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from introgate.backends.base import Checkpoint, FolderRole
+from introgate.backends.base import FolderRole
 from introgate.backends.imap import ImapBackend
+from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
 from introgate.errors import BackendError, ConnectionLost
 from introgate.mail import DRAFT, FLAGGED, SEEN, MessageRef
