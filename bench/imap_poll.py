@@ -32,7 +32,7 @@ from introgate.config import Settings, load_settings  # noqa: E402
 from introgate.demo import linkedin_invitation, ordinary  # noqa: E402
 from introgate.pipeline import Engine, PassReport  # noqa: E402
 from introgate.scheduling.daemon import Daemon  # noqa: E402
-from introgate.state import StateStore  # noqa: E402
+from introgate.state import SqliteStore  # noqa: E402
 from tests.imap.dovecot import Dovecot, dovecot_installed  # noqa: E402
 
 REQUESTS_PER_MAILBOX = 10  # the same in every size, so only the mailbox size differs
@@ -144,7 +144,7 @@ def run_pass(
     wire = WireCounter(backend)
     commands_before = backend.commands_sent
     started = time.perf_counter()
-    with StateStore(settings.state.path) as store:
+    with SqliteStore(settings.state.path) as store:
         report = engine.run(account, backend, store)
     elapsed = time.perf_counter() - started
     commands = backend.commands_sent - commands_before

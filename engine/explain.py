@@ -15,7 +15,7 @@ from introgate.mail import header_block
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition
 from introgate.rules import RuleSet
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 
 
 def explain_message(
@@ -65,4 +65,4 @@ def _notification_json(recognition: Recognition, index: int) -> dict[str, Any] |
 
 def offline_known_people(settings: Settings) -> KnownPeople:
     """Contacts and allowlist only: explain reads files, it does not search a mailbox."""
-    return KnownPeople(settings, StateStore(Path(":memory:")), None, remember=False)
+    return KnownPeople(settings, SqliteStore(Path(":memory:")), None, remember=False)

@@ -436,9 +436,12 @@ class KnownPeople:
         if self.backend is None or not folders or len(name.split()) < 2:
             return False
         key = f"mail:{fold_name(name)}"
-        cached = self.store.known_person(key)
-        if cached is not None and datetime.now(UTC) - _aware(cached[2]) < CORRESPONDENCE_TTL:
-            return cached[0]
+        cached = self.store.people.get(key)
+        if (
+            cached is not None
+            and datetime.now(UTC) - _aware(cached.checked_at) < CORRESPONDENCE_TTL
+        ):
+            return cached.known
         found, complete = False, True
         for folder in folders:
             for header in ("To", "Cc", "From"):
@@ -453,7 +456,7 @@ class KnownPeople:
             if found:
                 break
         if self.remember and (found or complete):
-            self.store.remember_person(key, found, "correspondence" if found else None)
+            self.store.people.remember(key, found, "correspondence" if found else None)
         return found
 
     def _named_in(self, folder: str, header: str, name: str) -> bool:

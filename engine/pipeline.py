@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from introgate.backends.base import Checkpoint, MailboxBackend, ScanResult
+from introgate.backends.base import MailboxBackend, ScanResult
+from introgate.checkpoint import Checkpoint
 from introgate.config import Account, Settings
 from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
@@ -37,7 +38,7 @@ from introgate.rules import (
     RuleSet,
     load_rules,
 )
-from introgate.state import StateStore
+from introgate.state import ProcessedStatus, StateStore
 
 log = logging.getLogger("introgate.pipeline")
 
@@ -266,7 +267,7 @@ class _FolderPass:
         progress: Progress | None,
     ) -> bool:
         name = self.account.name
-        checkpoint = self.store.checkpoint(name, folder)
+        checkpoint = self.store.checkpoints.get(name, folder)
         scan = self.backend.scan(folder, checkpoint)
         if scan.uidvalidity_changed:
             log.warning(
@@ -274,15 +275,15 @@ class _FolderPass:
                 name,
                 folder,
             )
-        done = self.store.done_among(name, scan.refs)
+        done = self.store.messages.settled_among(name, scan.refs)
         pending = [
             MessageRef(r.folder, r.message_key[len(r.folder) + 1 :])
-            for r in self.store.pending(name)
+            for r in self.store.messages.pending(name)
             if r.folder == folder
         ]
         # interrupted (pending) and failed-but-retryable messages may be older than the
         # checkpoint (IMAP lists only new UIDs): ask for them by key
-        unfinished = [*pending, *self.store.retry_due(name, folder)]
+        unfinished = [*pending, *self.store.messages.retry_due(name, folder)]
         todo = [ref for ref in scan.refs if ref.state_key not in done]
         queued = set(todo)
         todo += [ref for ref in unfinished if ref not in queued]
@@ -307,14 +308,18 @@ class _FolderPass:
                 facts = facts_from_headers(item.ref, item.raw)
                 if cutoff is not None and (item.internal_date or cutoff) < cutoff:
                     too_old.append((item.ref, facts.message_id))
-                elif facts.message_id and self.store.message_id_done(name, facts.message_id):
+                elif facts.message_id and self.store.messages.message_id_settled(
+                    name, facts.message_id
+                ):
                     # handled before under another key: a UIDVALIDITY change, or the user
                     # moved it back after introgate archived it (their decision stands)
                     too_old.append((item.ref, facts.message_id))
                 else:
                     wanted.append((item, facts))
             if too_old and not self.dry_run:
-                self.store.record_many_skipped(name, too_old, "seen before (backfill or resync)")
+                self.store.messages.record_many_skipped(
+                    name, too_old, "seen before (backfill or resync)"
+                )
             report.skipped += len(too_old)
             bodies = self._fetch_bodies(wanted)
             skipped = {ref for ref, _ in too_old}
@@ -334,9 +339,9 @@ class _FolderPass:
             if progress is not None:
                 progress(handled, len(todo))
         if not self.dry_run:
-            self.store.save_checkpoint(name, folder, scan.checkpoint)
+            self.store.checkpoints.save(name, folder, scan.checkpoint)
             if cutoff is not None:
-                self.store.finish_backfill(name, folder)
+                self.store.checkpoints.finish_backfill(name, folder)
         return True
 
     def _backfill_cutoff(
@@ -348,15 +353,14 @@ class _FolderPass:
         completes, so an interrupted first pass never lets years of old mail through.
         """
         name = self.account.name
-        recorded = self.store.backfill_cutoff(name, folder)
+        recorded = self.store.checkpoints.backfill(name, folder)
         if recorded is not None:
-            cutoff, finished = recorded
-            return None if finished else cutoff
-        if checkpoint is not None or not backfill or self.store.has_processed(name, folder):
+            return None if recorded.finished else recorded.cutoff
+        if checkpoint is not None or not backfill or self.store.messages.seen_folder(name, folder):
             return None
         cutoff = datetime.now(UTC) - backfill
         if not self.dry_run:
-            self.store.start_backfill(name, folder, cutoff)
+            self.store.checkpoints.start_backfill(name, folder, cutoff)
         return cutoff
 
     def _save_partial_checkpoint(
@@ -367,7 +371,7 @@ class _FolderPass:
         if self.dry_run or finished_through is None or scan.uidvalidity_changed:
             return
         checkpoint = self.backend.checkpoint_through(scan, finished_through)
-        self.store.save_checkpoint(self.account.name, folder, checkpoint)
+        self.store.checkpoints.save(self.account.name, folder, checkpoint)
 
     def _close_vanished(
         self,
@@ -384,17 +388,17 @@ class _FolderPass:
             return
         for ref in unfinished:
             if ref in chunk and ref not in present:
-                record = self.store.processed(self.account.name, ref)
-                self.store.record(
+                record = self.store.messages.get(self.account.name, ref)
+                self.store.messages.record(
                     self.account.name,
                     ref,
-                    status="done",
+                    status=ProcessedStatus.DONE,
                     message_id=record.message_id if record else None,
                     decision=record.decision if record else None,
                     actions=record.actions if record else (),
                     error=(
                         "gone from the folder before it could be retried"
-                        if record is not None and record.status == "failed"
+                        if record is not None and record.status == ProcessedStatus.FAILED
                         else "completed after an interrupted pass"
                     ),
                 )
@@ -428,7 +432,9 @@ class _FolderPass:
             decision.error = f"{type(exc).__name__}: {exc}"
             log.exception("%s: failed on %s", self.account.name, item.ref.state_key)
         if not self.dry_run:
-            self._record(decision, "failed" if decision.error else "done")
+            self._record(
+                decision, ProcessedStatus.FAILED if decision.error else ProcessedStatus.DONE
+            )
         return decision
 
     def _decide_and_act(
@@ -456,7 +462,7 @@ class _FolderPass:
         if not plan:
             return
         if not self.dry_run:
-            self._record(decision, "pending")
+            self._record(decision, ProcessedStatus.PENDING)
         for action, action_facts in plan:
             context = ActionContext(
                 account=self.account.name,
@@ -470,7 +476,7 @@ class _FolderPass:
             outcome = action.apply(context)
             decision.outcomes.append(outcome)
             if not self.dry_run:
-                self.store.audit(
+                self.store.audit.record(
                     self.account.name,
                     item.ref,
                     outcome.type,
@@ -488,9 +494,9 @@ class _FolderPass:
             _known_value=None,
         )
 
-    def _record(self, decision: Decision, status: str) -> None:
+    def _record(self, decision: Decision, status: ProcessedStatus) -> None:
         n = decision.notification
-        self.store.record(
+        self.store.messages.record(
             self.account.name,
             decision.ref,
             status=status,
@@ -516,7 +522,7 @@ def finish_recorded_pass(
     store: StateStore, pass_id: int, report: PassReport | None, error: str | None
 ) -> None:
     """Close a pass's row in the health record (`introgate status`)."""
-    store.finish_pass(
+    store.passes.finish(
         pass_id,
         scanned=report.scanned if report else 0,
         processed=len(report.decisions) if report else 0,

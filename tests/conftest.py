@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,3 +61,18 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def settings(write_config: Callable[..., Path], maildir: MaildirBackend) -> Settings:
     return load_settings(write_config())
+
+
+@pytest.fixture
+def audited(settings: Settings) -> Callable[[], list[tuple[str, str]]]:
+    """(account, action) of every audit row, oldest first, read from the state file itself.
+
+    introgate only writes the audit log; a user reads it with any SQLite client.
+    """
+
+    def read() -> list[tuple[str, str]]:
+        with sqlite3.connect(settings.state.path) as db:
+            rows = db.execute("SELECT account, action FROM audit ORDER BY id").fetchall()
+        return [(str(account), str(action)) for account, action in rows]
+
+    return read

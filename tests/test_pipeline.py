@@ -9,15 +9,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from email.headerregistry import Address
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from introgate.backends.maildir import MaildirBackend
 from introgate.config import Settings, load_settings
 from introgate.demo import linkedin_invitation, ordinary
-from introgate.mail import FLAGGED
+from introgate.mail import FLAGGED, MessageRef
 from introgate.pipeline import Engine, PassReport
-from introgate.state import StateStore
+from introgate.state import ProcessedStatus, SqliteStore
+from introgate.state.sqlite.messages import SqliteProcessedMessages
 
 
 def deliver(backend: MaildirBackend, raw: bytes, name: str, age_days: float = 0) -> None:
@@ -41,7 +43,7 @@ def anna(**kwargs: object) -> bytes:
 
 def run(settings: Settings, backend: MaildirBackend, *, dry_run: bool = False) -> PassReport:
     engine = Engine.load(settings)
-    with StateStore(settings.state.path) as store:
+    with SqliteStore(settings.state.path) as store:
         return engine.run(settings.accounts[0], backend, store, dry_run=dry_run)
 
 
@@ -118,15 +120,17 @@ def crash_before_done_row(
     settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A pass that dies after every action but before writing the 'done' row."""
-    real_record = StateStore.record
+    real_record = SqliteProcessedMessages.record
 
-    def dying_record(self: StateStore, account: str, ref: object, **kwargs: object) -> None:
-        if kwargs.get("status") == "done":
+    def dying_record(
+        self: SqliteProcessedMessages, account: str, ref: MessageRef, **kwargs: Any
+    ) -> None:
+        if kwargs.get("status") == ProcessedStatus.DONE:
             raise Crash
-        real_record(self, account, ref, **kwargs)  # type: ignore[arg-type]
+        real_record(self, account, ref, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(StateStore, "record", dying_record)
+        patch.setattr(SqliteProcessedMessages, "record", dying_record)
         with pytest.raises(Crash):
             run(settings, maildir)
 
@@ -141,8 +145,8 @@ def test_crash_after_actions_before_state_row_drafts_nothing_twice(
     assert len(drafts_in(maildir)) == 1
     assert len(maildir.scan("Archive", None).refs) == 1
     assert maildir.scan("INBOX", None).refs == []
-    with StateStore(settings.state.path) as store:
-        assert store.pending("test") == []
+    with SqliteStore(settings.state.path) as store:
+        assert store.messages.pending("test") == []
 
 
 def test_crash_between_draft_and_move_leaves_one_draft_and_finishes_the_move(
@@ -166,7 +170,7 @@ def test_crash_between_draft_and_move_leaves_one_draft_and_finishes_the_move(
 
 
 def test_dry_run_changes_neither_mailbox_nor_state(
-    settings: Settings, maildir: MaildirBackend
+    settings: Settings, maildir: MaildirBackend, audited: Callable[[], list[tuple[str, str]]]
 ) -> None:
     deliver(maildir, anna(), "1.anna")
     before = tree(maildir.root)
@@ -174,8 +178,10 @@ def test_dry_run_changes_neither_mailbox_nor_state(
     assert [o.type for o in report.decisions[0].outcomes] == ["label", "draft", "archive"]
     assert all(not o.changed for o in report.decisions[0].outcomes)
     assert tree(maildir.root) == before
-    with StateStore(settings.state.path) as store:
-        assert store.recent_processed() == [] and store.drafts() == [] and store.audit_log() == []
+    with SqliteStore(settings.state.path) as store:
+        assert store.messages.counts("test") == {}
+        assert store.drafts.records() == []
+    assert audited() == []
     assert len(run(settings, maildir).decisions) == 1
 
 
@@ -233,16 +239,16 @@ def test_interrupted_move_in_a_nested_folder_is_closed_on_the_next_pass(
     crash_before_done_row(settings, maildir, monkeypatch)
     for _ in range(2):
         run(settings, maildir)
-    with StateStore(settings.state.path) as store:
-        assert store.pending("test") == []
-        assert store.counts("test") == {"done": 1}
+    with SqliteStore(settings.state.path) as store:
+        assert store.messages.pending("test") == []
+        assert store.messages.counts("test") == {"done": 1}
     assert len(drafts_in(maildir)) == 1
 
 
 @pytest.fixture
 def no_retry_spacing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries normally wait 10 minutes; these tests run the next pass at once."""
-    monkeypatch.setattr("introgate.state.store.RETRY_SPACING", timedelta(0))
+    monkeypatch.setattr("introgate.state.messages.RETRY_SPACING", timedelta(0))
 
 
 def test_a_failed_action_waits_before_it_is_retried(
@@ -368,7 +374,7 @@ def test_an_interrupted_first_pass_keeps_the_backfill_age_until_it_completes(
         deliver(maildir, anna(), f"{n + 2}.old", age_days=400)
     stop = threading.Event()
     engine = Engine.load(settings)
-    with StateStore(settings.state.path) as store:
+    with SqliteStore(settings.state.path) as store:
         stopping = engine.run(
             settings.accounts[0], maildir, store, stop=stop, progress=lambda *_: stop.set()
         )

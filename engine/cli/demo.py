@@ -20,7 +20,7 @@ from introgate.config import Account, load_settings
 from introgate.demo import write_demo
 from introgate.logs import quiet_unless_verbose
 from introgate.pipeline import Engine
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 
 
 def demo_command(
@@ -57,10 +57,10 @@ def demo_command(
 
 def _show_drafts(console: Console, state_path: Path, account: Account) -> None:
     """Print one drafted reply per language, as it sits in the Drafts folder."""
-    with StateStore(state_path) as store, open_backend(account) as backend:
+    with SqliteStore(state_path) as store, open_backend(account) as backend:
         drafts_folder = backend.folder_for(FolderRole.DRAFTS)
         shown: set[str] = set()
-        for record in store.drafts():
+        for record in store.drafts.records():
             if record.language in shown or record.status != "drafted":
                 continue
             refs = backend.find_by_message_id(drafts_folder, record.draft_id)

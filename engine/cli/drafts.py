@@ -23,7 +23,7 @@ from introgate.config import load_settings
 from introgate.drafts.review import DraftReview, DraftView, local_time, short_id
 from introgate.drafts.templates import label_of_network
 from introgate.errors import ConfigError
-from introgate.state import StateStore
+from introgate.state import DraftStatus, SqliteStore
 
 drafts_app = typer.Typer(
     help=(
@@ -48,7 +48,7 @@ def _review(config: Path | None, account: str | None) -> Iterator[DraftReview]:
     if not settings.accounts:
         raise ConfigError("no [[accounts]] in the configuration")
     chosen = settings.account(account) if account else settings.accounts[0]
-    with StateStore(settings.state.path) as store, open_backend(chosen) as backend:
+    with SqliteStore(settings.state.path) as store, open_backend(chosen) as backend:
         yield DraftReview(settings, store, backend, chosen.name)
 
 
@@ -57,8 +57,8 @@ def list_drafts(
     config: ConfigOption = None,
     account: AccountOption = None,
     status: Annotated[
-        str | None,
-        typer.Option(help="only drafts with this status (drafted, sent, dismissed, allowed)"),
+        DraftStatus | None,
+        typer.Option(help="only drafts with this status"),
     ] = None,
 ) -> None:
     """List drafted replies, oldest first."""

@@ -17,7 +17,7 @@ from introgate.cli.render import print_report
 from introgate.config import Account, Settings, load_settings
 from introgate.errors import BackendError
 from introgate.pipeline import Engine, PassReport, finish_recorded_pass
-from introgate.state import StateStore
+from introgate.state import SqliteStore, StateStore
 
 log = logging.getLogger("introgate.run")
 
@@ -66,11 +66,11 @@ def run_command(
     raise typer.Exit(1 if failures else 0)
 
 
-def open_store(settings: Settings, *, dry_run: bool) -> StateStore:
+def open_store(settings: Settings, *, dry_run: bool) -> SqliteStore:
     """The state store; a dry run on a fresh setup uses a throw-away one (it writes nothing)."""
     if dry_run and not settings.state.path.exists():
-        return StateStore(Path(":memory:"))
-    return StateStore(settings.state.path)
+        return SqliteStore(Path(":memory:"))
+    return SqliteStore(settings.state.path)
 
 
 def run_once(
@@ -82,7 +82,7 @@ def run_once(
     console: Console | None = None,
 ) -> PassReport:
     with open_store(settings, dry_run=dry_run) as store:
-        pass_id = None if dry_run else store.start_pass(account.name)
+        pass_id = None if dry_run else store.passes.start(account.name)
         try:
             with open_backend(account) as backend:
                 report = _run_with_progress(engine, account, backend, store, dry_run, console)

@@ -7,7 +7,6 @@ touches the mailbox.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import typer
 from rich.console import Console
@@ -15,9 +14,14 @@ from rich.table import Table
 
 from introgate.cli.options import ConfigOption
 from introgate.config import load_settings
-from introgate.state import StateStore
+from introgate.state import PassHealth, ProcessedStatus, SqliteStore
 
-COUNT_ORDER = ("done", "skipped", "failed", "pending")
+COUNT_ORDER = (
+    ProcessedStatus.DONE,
+    ProcessedStatus.SKIPPED,
+    ProcessedStatus.FAILED,
+    ProcessedStatus.PENDING,
+)
 
 
 def status_command(config: ConfigOption = None) -> None:
@@ -34,8 +38,8 @@ def status_command(config: ConfigOption = None) -> None:
     if not settings.state.path.exists():
         console.print(f"no state yet at {settings.state.path}: introgate has not run")
         raise typer.Exit(0)
-    with StateStore(settings.state.path) as store:
-        passes = {row["account"]: row for row in store.last_passes()}
+    with SqliteStore(settings.state.path) as store:
+        passes = {health.account: health for health in store.passes.latest()}
         names = [a.name for a in settings.accounts]
         names += sorted(set(passes) - set(names))
         table = Table(title="introgate status")
@@ -49,40 +53,39 @@ def status_command(config: ConfigOption = None) -> None:
                 _when(row),
                 _result(row),
                 _last_error(row),
-                _counts(store.counts(name)),
+                _counts(store.messages.counts(name)),
             )
-            failing = failing or bool(row and row["error"])
+            failing = failing or bool(row and row.error)
     console.print(table)
     raise typer.Exit(1 if failing else 0)
 
 
-def _when(row: dict[str, Any] | None) -> str:
+def _when(row: PassHealth | None) -> str:
     if row is None:
         return "never"
-    finished = row.get("finished_at")
-    if finished is None:
-        return f"{_ago(row['started_at'])} (running or interrupted)"
-    return _ago(finished)
+    if row.finished_at is None:
+        return f"{_ago(row.started_at)} (running or interrupted)"
+    return _ago(row.finished_at)
 
 
-def _result(row: dict[str, Any] | None) -> str:
+def _result(row: PassHealth | None) -> str:
     if row is None:
         return ""
-    if row["error"]:
+    if row.error:
         return "FAILED"
     return (
-        f"scanned {row['scanned']}, handled {row['processed']}, "
-        f"drafted {row['drafted']}, failed {row['failed']}"
+        f"scanned {row.scanned}, handled {row.processed}, "
+        f"drafted {row.drafted}, failed {row.failed}"
     )
 
 
-def _last_error(row: dict[str, Any] | None) -> str:
-    if row is None or not row.get("last_error"):
+def _last_error(row: PassHealth | None) -> str:
+    if row is None or not row.last_error or row.last_error_at is None:
         return "-"
-    return f"{_ago(row['last_error_at'])}: {row['last_error']}"
+    return f"{_ago(row.last_error_at)}: {row.last_error}"
 
 
-def _counts(counts: dict[str, int]) -> str:
+def _counts(counts: dict[ProcessedStatus, int]) -> str:
     parts = [f"{counts[k]} {k}" for k in COUNT_ORDER if counts.get(k)]
     parts += [f"{v} {k}" for k, v in sorted(counts.items()) if k not in COUNT_ORDER]
     return ", ".join(parts) or "none yet"

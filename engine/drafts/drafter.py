@@ -33,16 +33,15 @@ from introgate.facts import MessageFacts
 from introgate.mail import DRAFT, SEEN, MessageRef
 from introgate.people import person_keys
 from introgate.recognition.model import Requester, RequestNotification
-from introgate.state.store import DraftRecord, StateStore
+from introgate.state import DraftRecord, DraftStatus, StateStore
 
 if TYPE_CHECKING:
     from introgate.people import KnownPeople
 
 log = logging.getLogger("introgate.drafts")
 
-DraftStatus = Literal["created", "exists", "recently_asked", "would_create", "not_a_request"]
-# ledger statuses: drafted -> sending -> sent, or dismissed / allowed
-DRAFTED = "drafted"
+# what ensure_draft did (or would do) with one request
+EnsureResult = Literal["created", "exists", "recently_asked", "would_create", "not_a_request"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ class DraftOrder:
 
 @dataclass(frozen=True)
 class DraftOutcome:
-    status: DraftStatus
+    status: EnsureResult
     draft_id: str | None = None
     detail: str = ""
     language: str | None = None
@@ -106,7 +105,7 @@ class Drafter:
         ids = request_ids(self.account, notification, keys, facts.message_id)
         who = one_line(notification.requester.name)
 
-        if self.store.draft(ids.message_id) is not None:
+        if self.store.drafts.get(ids.message_id) is not None:
             return self._outcome("exists", ids, f"draft {ids.short} for {who} already made")
 
         drafts_folder = self.backend.folder_for(FolderRole.DRAFTS)
@@ -145,7 +144,7 @@ class Drafter:
             )
 
         self.backend.append(drafts_folder, plan.raw, flags=[DRAFT, SEEN])
-        self.store.record_draft(
+        self.store.drafts.add(
             _drafted_record(
                 self.account,
                 facts,
@@ -157,7 +156,7 @@ class Drafter:
                 subject=plan.subject,
             )
         )
-        self.store.audit(
+        self.store.audit.record(
             self.account,
             facts.ref,
             "draft",
@@ -175,7 +174,7 @@ class Drafter:
     # -- parts ------------------------------------------------------------------
 
     def _outcome(
-        self, status: DraftStatus, ids: RequestIds | None, detail: str, plan: _Plan | None = None
+        self, status: EnsureResult, ids: RequestIds | None, detail: str, plan: _Plan | None = None
     ) -> DraftOutcome:
         log.debug("draft %s: %s", status, detail)
         return DraftOutcome(
@@ -193,9 +192,9 @@ class Drafter:
         networks); a past draft's profile is turned into keys again here, so the same
         profile under a changed name is still the same person.
         """
-        last = self.store.last_asked(keys)
+        last = self.store.drafts.last_asked(keys)
         wanted = set(keys)
-        for record in self.store.drafts():
+        for record in self.store.drafts.records():
             if record.network != notification.network or not record.profile_url:
                 continue
             earlier = RequestNotification(
@@ -302,7 +301,7 @@ class Drafter:
         def header(name: str) -> str | None:
             return one_line(str(headers.get(name, ""))) or None
 
-        self.store.record_draft(
+        self.store.drafts.add(
             _drafted_record(
                 self.account,
                 facts,
@@ -314,7 +313,7 @@ class Drafter:
                 subject=header("Subject"),
             )
         )
-        self.store.audit(
+        self.store.audit.record(
             self.account,
             facts.ref,
             "draft_recovered",
@@ -349,7 +348,7 @@ def _drafted_record(
         notification_message_id=facts.message_id,
         source_folder=facts.ref.folder if facts.ref else None,
         source_key=facts.ref.key if facts.ref else None,
-        status=DRAFTED,
+        status=DraftStatus.DRAFTED,
         created_at=now,
         updated_at=now,
     )

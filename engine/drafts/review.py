@@ -20,22 +20,17 @@ from email.utils import format_datetime, getaddresses
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
 from introgate.drafts.compose import REQUEST_HEADER, is_robot_address
-from introgate.drafts.drafter import DRAFTED
 from introgate.drafts.smtp import send_message
 from introgate.drafts.templates import label_of_network
 from introgate.drafts.untrusted import one_line, paragraphs
 from introgate.errors import IntrogateError
 from introgate.mail import SEEN, MessageRef
 from introgate.recognition.model import Requester
-from introgate.state.store import DraftRecord, StateStore
+from introgate.state import DraftRecord, DraftStatus, StateStore
 
 log = logging.getLogger("introgate.drafts")
 
 KNOWN_LABEL = "introgate/known"
-SENDING = "sending"
-SENT = "sent"
-DISMISSED = "dismissed"
-ALLOWED = "allowed"
 _ID_PREFIX = "<introgate."
 _MIN_ID = 4
 _FIRST_URL = re.compile(r"https?://\S+")
@@ -73,21 +68,21 @@ class DraftReview:
 
     # -- finding ----------------------------------------------------------------
 
-    def records(self, status: str | None = None) -> list[DraftRecord]:
-        return [r for r in self.store.drafts(status) if r.account == self.account]
+    def records(self, status: DraftStatus | None = None) -> list[DraftRecord]:
+        return [r for r in self.store.drafts.records(status) if r.account == self.account]
 
     def find(self, draft: str) -> DraftRecord:
         """The draft a user means by a short id (any unique prefix) or a full Message-ID."""
         typed = draft.strip()
         if typed.startswith("<"):
-            candidates = self.store.find_drafts(typed)
+            candidates = self.store.drafts.find(typed)
         elif len(typed) < _MIN_ID or not re.fullmatch(r"[0-9a-fA-F]+", typed):
             raise IntrogateError(
                 f"{draft!r} is not a draft id: use the id from 'introgate drafts list' "
                 f"(at least {_MIN_ID} characters)"
             )
         else:
-            candidates = self.store.find_drafts(_ID_PREFIX + typed.lower())
+            candidates = self.store.drafts.find(_ID_PREFIX + typed.lower())
         candidates = [r for r in candidates if r.account == self.account]
         if not candidates:
             raise IntrogateError(f"no draft {draft!r} in account {self.account!r}")
@@ -172,19 +167,21 @@ class DraftReview:
 
     # -- discard / allow --------------------------------------------------------
 
-    def discard(self, record: DraftRecord, *, status: str = DISMISSED) -> str:
+    def discard(self, record: DraftRecord, *, status: DraftStatus = DraftStatus.DISMISSED) -> str:
         """Remove the draft from Drafts (to Trash) and record the request as ``status``."""
-        if record.status in (SENT, SENDING):
+        if record.status in (DraftStatus.SENT, DraftStatus.SENDING):
             raise IntrogateError(
                 f"draft {short_id(record)} was {record.status}; nothing to discard"
             )
-        if record.status == status or (status == DISMISSED and record.status != DRAFTED):
+        if record.status == status or (
+            status == DraftStatus.DISMISSED and record.status != DraftStatus.DRAFTED
+        ):
             return f"draft {short_id(record)} is already {record.status}"
         refs = self.stored_copies(record)
         for ref in refs:
             self.backend.remove_draft(ref)
-        self.store.set_draft_status(record.draft_id, status)
-        self.store.audit(
+        self.store.drafts.set_status(record.draft_id, status)
+        self.store.audit.record(
             self.account,
             refs[0] if refs else None,
             f"draft_{status}",
@@ -196,7 +193,7 @@ class DraftReview:
 
     def allow(self, record: DraftRecord) -> str:
         """Allowlist the requester, label the request ``introgate/known``, discard the draft."""
-        if record.status == ALLOWED:
+        if record.status == DraftStatus.ALLOWED:
             return f"{record.requester} is already allowed"
         from introgate.people import KnownPeople
 
@@ -209,8 +206,11 @@ class DraftReview:
             lines.append(f"request labelled {KNOWN_LABEL} in {notification.folder}")
         else:
             lines.append("the request's notification was not found; no label added")
-        if record.status not in (SENT, SENDING):  # a sent reply stays recorded as sent
-            lines.append(self.discard(record, status=ALLOWED))
+        if record.status not in (
+            DraftStatus.SENT,
+            DraftStatus.SENDING,
+        ):  # a sent reply stays recorded as sent
+            lines.append(self.discard(record, status=DraftStatus.ALLOWED))
         return "\n".join(lines)
 
     # -- send -------------------------------------------------------------------
@@ -218,15 +218,15 @@ class DraftReview:
     def send(self, record: DraftRecord, *, resend: bool = False) -> str:
         """Send the draft as it is in Drafts now (the user may have edited it)."""
         name = short_id(record)
-        if record.status == SENT:
+        if record.status == DraftStatus.SENT:
             raise IntrogateError(f"draft {name} was already sent")
-        if record.status not in (DRAFTED, SENDING):
+        if record.status not in (DraftStatus.DRAFTED, DraftStatus.SENDING):
             raise IntrogateError(f"draft {name} is {record.status}; nothing to send")
         if self.settings.smtp is None:
             raise IntrogateError("no [smtp] section in the configuration: cannot send")
         refs = self.stored_copies(record)
         sent_folder = self.backend.folder_for(FolderRole.SENT)
-        if record.status == SENDING and not resend:
+        if record.status == DraftStatus.SENDING and not resend:
             if self.backend.find_by_message_id(sent_folder, record.draft_id):
                 self._finish_sent(record, refs)
                 return f"draft {name} had been sent already (found in {sent_folder}); recorded"
@@ -255,7 +255,7 @@ class DraftReview:
                 f"draft {name} is addressed to {', '.join(robots)}, which no person reads; "
                 "change the recipient in your mail client first"
             )
-        self.store.set_draft_status(record.draft_id, SENDING)
+        self.store.drafts.set_status(record.draft_id, DraftStatus.SENDING)
         sent_at = format_datetime(datetime.now(UTC))
         if message["Date"] is None:
             message["Date"] = sent_at
@@ -264,7 +264,7 @@ class DraftReview:
         try:
             refused = send_message(self.settings.smtp, message)
         except IntrogateError:
-            self.store.set_draft_status(record.draft_id, DRAFTED)  # nothing went out
+            self.store.drafts.set_status(record.draft_id, DraftStatus.DRAFTED)  # nothing went out
             raise
         self.backend.append(sent_folder, message.as_bytes(policy=policy.SMTP), flags=[SEEN])
         self._finish_sent(record, refs)
@@ -277,8 +277,8 @@ class DraftReview:
     def _finish_sent(self, record: DraftRecord, refs: list[MessageRef]) -> None:
         for ref in refs:
             self.backend.remove_draft(ref)
-        self.store.set_draft_status(record.draft_id, SENT)
-        self.store.audit(
+        self.store.drafts.set_status(record.draft_id, DraftStatus.SENT)
+        self.store.audit.record(
             self.account, None, "draft_sent", {"draft_id": record.draft_id, "via": "smtp"}
         )
         log.info("draft %s sent", short_id(record))

@@ -16,9 +16,8 @@ from email.parser import BytesHeaderParser
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
 from introgate.drafts.compose import REQUEST_HEADER
-from introgate.drafts.drafter import DRAFTED
-from introgate.drafts.review import DISMISSED, SENT, short_id
-from introgate.state.store import DraftRecord, StateStore
+from introgate.drafts.review import short_id
+from introgate.state import DraftRecord, DraftStatus, StateStore
 
 log = logging.getLogger("introgate.drafts")
 
@@ -31,14 +30,16 @@ def sync_draft_status(
     drafts_folder = backend.folder_for(FolderRole.DRAFTS)
     sent_folder = backend.folder_for(FolderRole.SENT)
     changes: dict[str, str] = {}
-    open_drafts = [r for r in store.drafts(DRAFTED) if r.account == account]
+    open_drafts = [r for r in store.drafts.records(DraftStatus.DRAFTED) if r.account == account]
     if not open_drafts:
         return changes
     in_drafts = _ids_in(backend, drafts_folder)
     for record in open_drafts:
         if record.draft_id in in_drafts or record.request_id in in_drafts:
             continue
-        status = SENT if _present(backend, sent_folder, record) else DISMISSED
+        status = (
+            DraftStatus.SENT if _present(backend, sent_folder, record) else DraftStatus.DISMISSED
+        )
         _set(store, account, record, status, changes)
     return changes
 
@@ -65,10 +66,14 @@ def _present(backend: MailboxBackend, folder: str, record: DraftRecord) -> bool:
 
 
 def _set(
-    store: StateStore, account: str, record: DraftRecord, status: str, changes: dict[str, str]
+    store: StateStore,
+    account: str,
+    record: DraftRecord,
+    status: DraftStatus,
+    changes: dict[str, str],
 ) -> None:
-    store.set_draft_status(record.draft_id, status)
-    store.audit(
+    store.drafts.set_status(record.draft_id, status)
+    store.audit.record(
         account, None, f"draft_{status}", {"draft_id": record.draft_id, "via": "mail client"}
     )
     log.info("draft %s %s in the mail client", short_id(record), status)

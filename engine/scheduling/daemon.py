@@ -34,7 +34,7 @@ from introgate.pipeline import PassReport, finish_recorded_pass, run_pass
 from introgate.recognition import Recogniser
 from introgate.rules.reload import RuleReloader
 from introgate.scheduling.idle import IdleWatcher, backoff_delay
-from introgate.state import StateStore
+from introgate.state import SqliteStore, StateStore
 
 log = logging.getLogger("introgate.daemon")
 
@@ -124,7 +124,7 @@ class Daemon:
     def start(self) -> None:
         if not self.dry_run:
             # create or migrate the state file once, here, before jobs open it in parallel
-            StateStore(self.settings.state.path).close()
+            SqliteStore(self.settings.state.path).close()
         self.scheduler.start()
         self._schedule_all()
         log.info(
@@ -245,10 +245,10 @@ class Daemon:
         finally:
             runner.lock.release()
 
-    def _open_store(self) -> StateStore:
+    def _open_store(self) -> SqliteStore:
         if self.dry_run and not self.settings.state.path.exists():
-            return StateStore(Path(":memory:"))
-        return StateStore(self.settings.state.path)
+            return SqliteStore(Path(":memory:"))
+        return SqliteStore(self.settings.state.path)
 
     def _one_pass(self, runner: AccountRunner) -> bool:
         name = runner.account.name
@@ -256,7 +256,7 @@ class Daemon:
         error: str | None = None
         try:
             with self._open_store() as store:
-                pass_id = None if self.dry_run else store.start_pass(name)
+                pass_id = None if self.dry_run else store.passes.start(name)
                 report, error = self._pass_with_retry(runner, store)
                 if pass_id is not None:
                     finish_recorded_pass(store, pass_id, report, error)

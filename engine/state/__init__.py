@@ -1,5 +1,21 @@
-"""The state store: what introgate has seen, done and drafted."""
+"""The state store: what introgate has seen, done and drafted.
 
-from introgate.state.store import DraftRecord, ProcessedRecord, StateStore
+``store.py`` says what callers need (one part per concern, each a Protocol in its own
+module); ``sqlite/`` implements it.
+"""
 
-__all__ = ["DraftRecord", "ProcessedRecord", "StateStore"]
+from introgate.state.drafts import DraftRecord, DraftStatus
+from introgate.state.messages import ProcessedRecord, ProcessedStatus
+from introgate.state.passes import PassHealth
+from introgate.state.sqlite import SqliteStore
+from introgate.state.store import StateStore
+
+__all__ = [
+    "DraftRecord",
+    "DraftStatus",
+    "PassHealth",
+    "ProcessedRecord",
+    "ProcessedStatus",
+    "SqliteStore",
+    "StateStore",
+]

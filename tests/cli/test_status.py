@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from introgate.backends.maildir import MaildirBackend
 from introgate.cli.status import status_command
 from introgate.mail import MessageRef
-from introgate.state import StateStore
+from introgate.state import ProcessedStatus, SqliteStore
 
 
 def status(config: Path) -> tuple[int, str]:
@@ -25,16 +25,16 @@ def test_status_shows_last_pass_last_error_and_counts(
     write_config: Callable[..., Path], maildir: MaildirBackend, tmp_path: Path
 ) -> None:
     config = write_config('\n[[accounts]]\nname = "idle"\nbackend = "maildir"\nmaildir = "M2"\n')
-    with StateStore(tmp_path / "state.sqlite3") as store:
-        failed = store.start_pass("test")
-        store.finish_pass(
+    with SqliteStore(tmp_path / "state.sqlite3") as store:
+        failed = store.passes.start("test")
+        store.passes.finish(
             failed, scanned=0, processed=0, failed=0, drafted=0, error="server unreachable"
         )
-        good = store.start_pass("test")
-        store.finish_pass(good, scanned=12, processed=3, failed=0, drafted=2, error=None)
-        store.record("test", MessageRef("INBOX", "a"), status="done")
-        store.record("test", MessageRef("INBOX", "b"), status="done")
-        store.record("test", MessageRef("INBOX", "c"), status="skipped")
+        good = store.passes.start("test")
+        store.passes.finish(good, scanned=12, processed=3, failed=0, drafted=2, error=None)
+        store.messages.record("test", MessageRef("INBOX", "a"), status=ProcessedStatus.DONE)
+        store.messages.record("test", MessageRef("INBOX", "b"), status=ProcessedStatus.DONE)
+        store.messages.record("test", MessageRef("INBOX", "c"), status=ProcessedStatus.SKIPPED)
     code, output = status(config)
     [test_line] = [line for line in output.splitlines() if "│ test" in line]
     [idle_line] = [line for line in output.splitlines() if "│ idle" in line]
@@ -49,9 +49,9 @@ def test_status_exits_1_when_the_last_pass_failed(
     write_config: Callable[..., Path], maildir: MaildirBackend, tmp_path: Path
 ) -> None:
     config = write_config()
-    with StateStore(tmp_path / "state.sqlite3") as store:
-        pass_id = store.start_pass("test")
-        store.finish_pass(
+    with SqliteStore(tmp_path / "state.sqlite3") as store:
+        pass_id = store.passes.start("test")
+        store.passes.finish(
             pass_id, scanned=0, processed=0, failed=0, drafted=0, error="login refused"
         )
     code, output = status(config)

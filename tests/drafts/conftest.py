@@ -14,7 +14,7 @@ from introgate.drafts import Drafter
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.people import KnownPeople
 from introgate.recognition.model import Recognition, Requester, RequestNotification
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 from tests.drafts.drafts_kit import LINKEDIN_PROFILE, XING_PROFILE, Contacts, Deliver
 
 
@@ -65,8 +65,8 @@ def deliver(maildir: MaildirBackend) -> Deliver:
 
 
 @pytest.fixture
-def store(settings: Settings) -> Iterator[StateStore]:
-    with StateStore(settings.state.path) as opened:
+def store(settings: Settings) -> Iterator[SqliteStore]:
+    with SqliteStore(settings.state.path) as opened:
         yield opened
 
 
@@ -78,12 +78,12 @@ def contacts(settings: Settings, tmp_path: Path) -> Contacts:
 
 
 @pytest.fixture
-def known(settings: Settings, store: StateStore, maildir: MaildirBackend) -> KnownPeople:
+def known(settings: Settings, store: SqliteStore, maildir: MaildirBackend) -> KnownPeople:
     return KnownPeople(settings, store, maildir)
 
 
 @pytest.fixture
 def drafter(
-    settings: Settings, store: StateStore, maildir: MaildirBackend, known: KnownPeople
+    settings: Settings, store: SqliteStore, maildir: MaildirBackend, known: KnownPeople
 ) -> Drafter:
     return Drafter(settings, store, maildir, "test", known)

@@ -20,7 +20,7 @@ from introgate.drafts.compose import (
     usable_recipient,
 )
 from introgate.errors import IntrogateError
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 from tests.drafts.drafts_kit import (
     LINKEDIN_PROFILE,
     Contacts,
@@ -188,7 +188,7 @@ def test_draft_with_recipient_replies_in_the_thread_of_the_notification(
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_names_and_notes_in_a_users_subject_stay_in_the_subject(
     write_config: Callable[..., Path],
-    store: StateStore,
+    store: SqliteStore,
     deliver: Deliver,
     maildir: MaildirBackend,
     tmp_path: Path,

@@ -7,7 +7,7 @@ from introgate.config import Settings
 from introgate.drafts import Drafter, DraftOrder
 from introgate.drafts.sync import sync_draft_status
 from introgate.mail import MessageRef
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 from tests.drafts.drafts_kit import Deliver, drafts_in
 
 
@@ -16,13 +16,13 @@ def only_draft(maildir: MaildirBackend) -> MessageRef:
     return ref
 
 
-def statuses(store: StateStore) -> list[tuple[str | None, str]]:
-    return [(record.requester, record.status) for record in store.drafts()]
+def statuses(store: SqliteStore) -> list[tuple[str | None, str]]:
+    return [(record.requester, record.status) for record in store.drafts.records()]
 
 
 def test_a_draft_still_in_drafts_stays_drafted(
     settings: Settings,
-    store: StateStore,
+    store: SqliteStore,
     maildir: MaildirBackend,
     drafter: Drafter,
     deliver: Deliver,
@@ -34,7 +34,7 @@ def test_a_draft_still_in_drafts_stays_drafted(
 
 def test_a_draft_the_client_moved_to_sent_is_recorded_as_sent(
     settings: Settings,
-    store: StateStore,
+    store: SqliteStore,
     maildir: MaildirBackend,
     drafter: Drafter,
     deliver: Deliver,
@@ -47,7 +47,7 @@ def test_a_draft_the_client_moved_to_sent_is_recorded_as_sent(
 
 def test_a_draft_sent_under_a_new_message_id_is_found_by_its_request_header(
     settings: Settings,
-    store: StateStore,
+    store: SqliteStore,
     maildir: MaildirBackend,
     drafter: Drafter,
     deliver: Deliver,
@@ -63,7 +63,7 @@ def test_a_draft_sent_under_a_new_message_id_is_found_by_its_request_header(
 
 def test_a_draft_the_user_deleted_is_recorded_as_dismissed(
     settings: Settings,
-    store: StateStore,
+    store: SqliteStore,
     maildir: MaildirBackend,
     drafter: Drafter,
     deliver: Deliver,

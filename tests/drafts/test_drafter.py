@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,12 @@ from introgate.backends.maildir import MaildirBackend
 from introgate.config import Settings
 from introgate.drafts import Drafter, DraftOrder
 from introgate.people import KnownPeople
-from introgate.state import StateStore
-from introgate.state.store import DraftRecord
+from introgate.state import DraftRecord, SqliteStore
+from introgate.state.sqlite.drafts import SqliteDraftLedger
 from tests.drafts.drafts_kit import Deliver, body_of, drafts_in, read_message
 
 ORDER = DraftOrder()
+Audited = Callable[[], list[tuple[str, str]]]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -23,7 +25,11 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_draft_lands_in_drafts_with_draft_flag_and_in_the_ledger(
-    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, store: StateStore
+    drafter: Drafter,
+    deliver: Deliver,
+    maildir: MaildirBackend,
+    store: SqliteStore,
+    audited: Audited,
 ) -> None:
     facts = deliver("Eva Example", language="en")
     outcome = drafter.ensure_draft(facts, ORDER, dry_run=False)
@@ -33,7 +39,7 @@ def test_draft_lands_in_drafts_with_draft_flag_and_in_the_ledger(
     assert path.name.endswith(":2,DS")
     message = read_message(path)
     assert message["Message-ID"] == outcome.draft_id
-    record = store.draft(str(outcome.draft_id))
+    record = store.drafts.get(str(outcome.draft_id))
     assert record is not None
     assert (record.status, record.requester, record.language, record.network) == (
         "drafted",
@@ -42,11 +48,11 @@ def test_draft_lands_in_drafts_with_draft_flag_and_in_the_ledger(
         "linkedin",
     )
     assert record.notification_message_id == facts.message_id
-    assert [entry["action"] for entry in store.audit_log("test")] == ["draft"]
+    assert audited() == [("test", "draft")]
 
 
 def test_message_id_is_derived_from_account_and_request(
-    drafter: Drafter, deliver: Deliver, settings: Settings, store: StateStore
+    drafter: Drafter, deliver: Deliver, settings: Settings, store: SqliteStore
 ) -> None:
     facts = deliver("Eva Example", handle="eva-example")
     outcome = drafter.ensure_draft(facts, ORDER, dry_run=False)
@@ -66,10 +72,16 @@ def test_rerun_finds_the_draft_and_stores_no_second_one(
     assert len(drafts_in(maildir)) == 1
 
 
-class CrashBeforeRecording(StateStore):
+class CrashBeforeRecording(SqliteStore):
     """The process dies after the draft is in Drafts and before the ledger row is written."""
 
-    def record_draft(self, draft: DraftRecord) -> None:
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.drafts = DyingLedger(self._db)
+
+
+class DyingLedger(SqliteDraftLedger):
+    def add(self, draft: DraftRecord) -> None:
         raise KeyboardInterrupt("power cut")
 
 
@@ -86,13 +98,13 @@ def test_crash_between_storing_and_recording_yields_one_draft(
             doomed.ensure_draft(facts, ORDER, dry_run=False)
     assert len(drafts_in(maildir)) == 1
 
-    with StateStore(settings.state.path) as store:
-        assert store.drafts() == []
+    with SqliteStore(settings.state.path) as store:
+        assert store.drafts.records() == []
         again = Drafter(settings, store, maildir, "test", known)
         outcome = again.ensure_draft(facts, ORDER, dry_run=False)
         assert outcome.status == "exists"
         assert len(drafts_in(maildir)) == 1
-        record = store.draft(str(outcome.draft_id))
+        record = store.drafts.get(str(outcome.draft_id))
         assert record is not None
         assert (record.status, record.language, record.subject) == (
             "drafted",
@@ -104,15 +116,19 @@ def test_crash_between_storing_and_recording_yields_one_draft(
 
 
 def test_dry_run_changes_nothing(
-    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, store: StateStore
+    drafter: Drafter,
+    deliver: Deliver,
+    maildir: MaildirBackend,
+    store: SqliteStore,
+    audited: Audited,
 ) -> None:
     facts = deliver()
     before = tree(maildir.root)
     outcome = drafter.ensure_draft(facts, ORDER, dry_run=True)
     assert (outcome.status, outcome.language) == ("would_create", "en")
     assert tree(maildir.root) == before
-    assert store.drafts() == []
-    assert store.audit_log() == []
+    assert store.drafts.records() == []
+    assert audited() == []
 
 
 def test_same_person_is_asked_once_across_requests_and_networks(
@@ -193,7 +209,7 @@ def test_explicit_language_overrides_the_notification(
 
 
 def test_no_draft_when_there_is_neither_an_address_nor_a_link_to_answer(
-    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, store: StateStore
+    drafter: Drafter, deliver: Deliver, maildir: MaildirBackend, store: SqliteStore
 ) -> None:
     facts = deliver("Eva Example")
     assert facts.recognition is not None
@@ -206,4 +222,4 @@ def test_no_draft_when_there_is_neither_an_address_nor_a_link_to_answer(
         "no draft for Eva Example: no address known and no link to answer on the network",
     )
     assert drafts_in(maildir) == []
-    assert store.drafts() == []
+    assert store.drafts.records() == []

@@ -20,8 +20,7 @@ from introgate.backends.maildir import MaildirBackend
 from introgate.cli.drafts import drafts_app
 from introgate.drafts import Drafter, DraftOrder
 from introgate.errors import IntrogateError
-from introgate.state import StateStore
-from introgate.state.store import DraftRecord
+from introgate.state import DraftRecord, DraftStatus, SqliteStore
 from tests.drafts.drafts_kit import Contacts, Deliver, body_of, drafts_in, read_message
 
 runner = CliRunner()
@@ -114,9 +113,9 @@ def short(draft_id: str | None) -> str:
 
 
 @pytest.fixture
-def ledger(store: StateStore) -> Callable[[str | None], DraftRecord]:
+def ledger(store: SqliteStore) -> Callable[[str | None], DraftRecord]:
     def record(draft_id: str | None) -> DraftRecord:
-        found = store.draft(str(draft_id))
+        found = store.drafts.get(str(draft_id))
         assert found is not None
         return found
 
@@ -311,13 +310,13 @@ def test_an_interrupted_send_is_not_repeated_without_asking(
     drafter: Drafter,
     deliver: Deliver,
     contacts: Contacts,
-    store: StateStore,
+    store: SqliteStore,
     smtp_server: tuple[Received, int],
 ) -> None:
     received, _ = smtp_server
     contacts.add("Eva Example", "eva@example.net")
     outcome = drafter.ensure_draft(deliver(), DraftOrder(), dry_run=False)
-    store.set_draft_status(str(outcome.draft_id), "sending")  # the process died mid-send
+    store.drafts.set_status(str(outcome.draft_id), DraftStatus.SENDING)  # the process died mid-send
     name = short(outcome.draft_id)
     assert error_of(drafts(config, "send", name)) == (
         f"an earlier send of draft {name} was interrupted and may have gone out; check with "
@@ -329,10 +328,10 @@ def test_an_interrupted_send_is_not_repeated_without_asking(
 
 
 def test_ids_that_match_nothing_or_several_drafts_are_clear_errors(
-    config: Path, store: StateStore
+    config: Path, store: SqliteStore
 ) -> None:
     for digest in ("abcd1111" + "0" * 16, "abcd2222" + "0" * 16):
-        store.record_draft(
+        store.drafts.add(
             DraftRecord(
                 draft_id=f"<introgate.{digest}@introgate.invalid>",
                 request_id=digest,
@@ -347,7 +346,7 @@ def test_ids_that_match_nothing_or_several_drafts_are_clear_errors(
                 notification_message_id=None,
                 source_folder=None,
                 source_key=None,
-                status="drafted",
+                status=DraftStatus.DRAFTED,
                 created_at="2026-01-01T00:00:00+00:00",
                 updated_at="2026-01-01T00:00:00+00:00",
             )

@@ -18,7 +18,7 @@ from introgate.backends.imap import ImapBackend
 from introgate.config import FolderSettings, load_settings
 from introgate.pipeline import PassReport
 from introgate.scheduling.daemon import Daemon
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 
 from .conftest import free_port_text, imap_settings, request, write_imap_config
 from .dovecot import Dovecot
@@ -127,10 +127,10 @@ connect_timeout = 2.0
         # the IDLE watcher notices the dead connection, reconnects and triggers a pass
         wait_for(lambda: drafts_in(dovecot) == 1, timeout=30)
         assert daemon.runners["broken"].failures >= 2
-    with StateStore(load_settings(config).state.path) as store:
-        passes = {row["account"]: row for row in store.last_passes()}
-    assert passes["work"]["error"] is None and passes["work"]["drafted"] == 1
-    assert "cannot connect" in passes["broken"]["last_error"]
+    with SqliteStore(load_settings(config).state.path) as store:
+        passes = {health.account: health for health in store.passes.latest()}
+    assert passes["work"].error is None and passes["work"].drafted == 1
+    assert "cannot connect" in str(passes["broken"].last_error)
 
 
 def test_sigterm_during_a_pass_finishes_the_message_and_exits_0(
@@ -157,8 +157,8 @@ def test_sigterm_during_a_pass_finishes_the_message_and_exits_0(
             process.wait()
     assert process.returncode == 0, output.decode(errors="replace")
     settings = load_settings(config)
-    with StateStore(settings.state.path) as store:
-        handled = store.counts("work")
+    with SqliteStore(settings.state.path) as store:
+        handled = store.messages.counts("work")
         assert handled.get("pending", 0) == 0
         assert 0 < handled.get("done", 0) < total
     # the next run finishes the rest: every request drafted exactly once
@@ -171,6 +171,6 @@ def test_sigterm_during_a_pass_finishes_the_message_and_exits_0(
     )
     assert finish.returncode == 0, finish.stderr.decode(errors="replace")
     assert drafts_in(dovecot) == total
-    with StateStore(settings.state.path) as store:
-        assert store.counts("work") == {"done": total}
-        assert store.checkpoint("work", "INBOX") is not None
+    with SqliteStore(settings.state.path) as store:
+        assert store.messages.counts("work") == {"done": total}
+        assert store.checkpoints.get("work", "INBOX") is not None

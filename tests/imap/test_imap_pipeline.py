@@ -16,7 +16,7 @@ from introgate.config import FolderSettings, Settings, load_settings
 from introgate.errors import ConnectionLost
 from introgate.mail import SEEN, MessageRef
 from introgate.pipeline import Engine, PassReport
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 
 from .conftest import imap_settings, plain_message, request, write_imap_config
 from .dovecot import Dovecot
@@ -44,7 +44,7 @@ def message_ids(box: dict[str, list[tuple[str, frozenset[str]]]], *folders: str)
 
 def run(settings: Settings, backend: ImapBackend) -> PassReport:
     engine = Engine.load(settings)
-    with StateStore(settings.state.path) as store:
+    with SqliteStore(settings.state.path) as store:
         return engine.run(settings.accounts[0], backend, store)
 
 
@@ -79,8 +79,8 @@ def test_request_is_labelled_archived_and_drafted_once_and_nothing_is_marked_rea
     assert box["Archive"] == [(mid_of(stranger), frozenset({"introgate/unexplained"}))]
     [(draft_id, draft_flags)] = box["Drafts"]
     assert draft_flags == {"\\Draft", SEEN}
-    with StateStore(settings.state.path) as store:
-        assert [d.draft_id for d in store.drafts()] == [draft_id]
+    with SqliteStore(settings.state.path) as store:
+        assert [d.draft_id for d in store.drafts.records()] == [draft_id]
 
 
 def test_changed_uidvalidity_handles_nothing_twice(dovecot: Dovecot, settings: Settings) -> None:
@@ -146,9 +146,9 @@ def test_connection_killed_mid_pass_and_server_restarted_leaves_everything_once(
     drafts = message_ids(box, "Drafts")
     assert (len(drafts), set(drafts.values())) == (12, {1})
     assert resumed.failed == 0
-    with StateStore(settings.state.path) as store:
-        assert store.pending("work") == []
-        assert len(store.drafts()) == 12
+    with SqliteStore(settings.state.path) as store:
+        assert store.messages.pending("work") == []
+        assert len(store.drafts.records()) == 12
 
 
 def test_mail_skipped_as_too_old_stays_skipped_after_a_uidvalidity_change(
@@ -186,7 +186,7 @@ def test_stopping_in_the_middle_of_a_resync_resyncs_again_next_time(
     dovecot.set_uidvalidity("INBOX", 999)
     stop = threading.Event()
     backend = open_backend(dovecot)
-    with StateStore(settings.state.path) as store:
+    with SqliteStore(settings.state.path) as store:
         stopped = Engine.load(settings).run(
             settings.accounts[0], backend, store, stop=stop, progress=lambda *_: stop.set()
         )

@@ -11,7 +11,7 @@ from introgate.backends.maildir import MaildirBackend
 from introgate.config import Settings
 from introgate.people import KnownPeople, fold_name, person_keys
 from introgate.recognition.model import Requester, RequestNotification
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 
 VCARD = (
     "BEGIN:VCARD\r\n"
@@ -46,8 +46,8 @@ def requester(name: str, profile: str | None = None) -> Requester:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> StateStore:
-    return StateStore(tmp_path / "state.sqlite3")
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "state.sqlite3")
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def contacts(tmp_path: Path) -> list[Path]:
 
 def people(
     tmp_path: Path,
-    store: StateStore,
+    store: SqliteStore,
     files: list[Path] | None = None,
     backend: MaildirBackend | None = None,
     *,
@@ -105,17 +105,17 @@ def test_person_keys_ignore_tracking_in_profile_links() -> None:
     ],
 )
 def test_people_in_contacts_exports_are_known(
-    tmp_path: Path, store: StateStore, contacts: list[Path], who: Requester
+    tmp_path: Path, store: SqliteStore, contacts: list[Path], who: Requester
 ) -> None:
     assert people(tmp_path, store, contacts).is_known(who) is True
 
 
-def test_a_stranger_is_not_known(tmp_path: Path, store: StateStore, contacts: list[Path]) -> None:
+def test_a_stranger_is_not_known(tmp_path: Path, store: SqliteStore, contacts: list[Path]) -> None:
     assert people(tmp_path, store, contacts).is_known(requester("Eve Stranger")) is False
 
 
 def test_the_address_comes_from_the_contacts_only_when_unambiguous(
-    tmp_path: Path, store: StateStore, contacts: list[Path]
+    tmp_path: Path, store: SqliteStore, contacts: list[Path]
 ) -> None:
     known = people(tmp_path, store, contacts)
     assert known.address_for(requester("Jürgen Müller-Lüdenscheidt")) == "jm@example.de"
@@ -125,7 +125,7 @@ def test_the_address_comes_from_the_contacts_only_when_unambiguous(
     assert people(tmp_path, store, [*contacts, twin]).address_for(requester("Bob Builder")) is None
 
 
-def test_every_allowlist_form_is_understood(tmp_path: Path, store: StateStore) -> None:
+def test_every_allowlist_form_is_understood(tmp_path: Path, store: SqliteStore) -> None:
     (tmp_path / "allow.txt").write_text(
         "# people I said yes to\n"
         "linkedin:https://www.linkedin.com/in/li-only\n"
@@ -145,7 +145,7 @@ def test_every_allowlist_form_is_understood(tmp_path: Path, store: StateStore) -
 
 
 def test_allow_creates_the_file_and_the_daemon_sees_it_at_once(
-    tmp_path: Path, store: StateStore
+    tmp_path: Path, store: SqliteStore
 ) -> None:
     known = people(tmp_path, store)
     ana = requester("Ana Pérez", "https://www.linkedin.com/comm/in/ana-perez?trk=x")
@@ -160,7 +160,7 @@ def test_allow_creates_the_file_and_the_daemon_sees_it_at_once(
 
 
 def test_a_name_with_a_line_break_cannot_add_a_second_entry(
-    tmp_path: Path, store: StateStore
+    tmp_path: Path, store: SqliteStore
 ) -> None:
     known = people(tmp_path, store)
     known.allow(requester("Mallory\nname:Alex Beispiel"), "linkedin")
@@ -179,38 +179,38 @@ def sent_mail(maildir: MaildirBackend, to: str) -> None:
 
 
 def test_earlier_correspondence_makes_someone_known_and_is_cached(
-    tmp_path: Path, store: StateStore, maildir: MaildirBackend
+    tmp_path: Path, store: SqliteStore, maildir: MaildirBackend
 ) -> None:
     sent_mail(maildir, "Carla Correspondent <carla@example.com>")
     carla = requester("Carla Correspondent")
     assert people(tmp_path, store, backend=maildir).is_known(carla) is True
-    assert store.known_person("mail:carla correspondent") is not None
+    assert store.people.get("mail:carla correspondent") is not None
     # the answer is kept for a day: found again without the mail
     for ref in maildir.scan("Sent", None).refs:
         maildir.move(ref, "Trash")
     assert people(tmp_path, store, backend=maildir).is_known(carla) is True
-    fresh = StateStore(tmp_path / "other.sqlite3")
+    fresh = SqliteStore(tmp_path / "other.sqlite3")
     assert people(tmp_path, fresh, backend=maildir).is_known(carla) is False
 
 
 def test_a_single_first_name_is_never_searched_in_the_mailbox(
-    tmp_path: Path, store: StateStore, maildir: MaildirBackend
+    tmp_path: Path, store: SqliteStore, maildir: MaildirBackend
 ) -> None:
     sent_mail(maildir, "Carla <carla@example.com>")
     assert people(tmp_path, store, backend=maildir).is_known(requester("Carla")) is False
 
 
 def test_a_dry_run_reads_the_cache_but_does_not_write_it(
-    tmp_path: Path, store: StateStore, maildir: MaildirBackend
+    tmp_path: Path, store: SqliteStore, maildir: MaildirBackend
 ) -> None:
     sent_mail(maildir, "Carla Correspondent <carla@example.com>")
     known = people(tmp_path, store, backend=maildir, remember=False)
     assert known.is_known(requester("Carla Correspondent")) is True
-    assert store.known_person("mail:carla correspondent") is None
+    assert store.people.get("mail:carla correspondent") is None
 
 
 def test_a_namesakes_address_never_stands_in_for_the_profile_match(
-    tmp_path: Path, store: StateStore
+    tmp_path: Path, store: SqliteStore
 ) -> None:
     vcf = tmp_path / "c.vcf"
     vcf.write_text(
@@ -227,7 +227,7 @@ def test_a_namesakes_address_never_stands_in_for_the_profile_match(
 
 
 def test_earlier_mail_to_a_longer_name_does_not_make_a_requester_known(
-    tmp_path: Path, store: StateStore
+    tmp_path: Path, store: SqliteStore
 ) -> None:
     backend = MaildirBackend(tmp_path / "Maildir")
     backend.ensure_folder("INBOX")
@@ -240,6 +240,6 @@ def test_earlier_mail_to_a_longer_name_does_not_make_a_requester_known(
     people = KnownPeople(settings, store, backend)
     assert not people.is_known(requester("Anna Schäfer"))
     assert people.is_known(requester("Johanna Schaefer")) is False  # ae is not ä
-    assert KnownPeople(settings, StateStore(tmp_path / "other.db"), backend).is_known(
+    assert KnownPeople(settings, SqliteStore(tmp_path / "other.db"), backend).is_known(
         requester("JOHANNA SCHÄFER")
     )

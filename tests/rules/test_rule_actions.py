@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,12 @@ from introgate.mail import FLAGGED, SEEN
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
-from introgate.state import StateStore
+from introgate.state import SqliteStore
 
 
 @pytest.fixture
-def store(settings: Settings) -> StateStore:
-    return StateStore(settings.state.path)
+def store(settings: Settings) -> SqliteStore:
+    return SqliteStore(settings.state.path)
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def run(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     facts: MessageFacts,
     dry_run: bool,
 ) -> list[ActionOutcome]:
@@ -101,8 +102,9 @@ def test_a_dry_run_changes_neither_mailbox_nor_store(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
+    audited: Callable[[], list[tuple[str, str]]],
 ) -> None:
     before = mailbox_state(maildir)
     [outcome] = run(
@@ -117,14 +119,14 @@ def test_a_dry_run_changes_neither_mailbox_nor_store(
     assert outcome.changed is False
     assert outcome.summary.startswith("would ")
     assert mailbox_state(maildir) == before
-    assert store.audit_log() == []
+    assert audited() == []
 
 
 def test_label_attaches_a_keyword(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
 ) -> None:
     outcomes = run(
@@ -148,7 +150,7 @@ def test_flag_and_mark_read_set_system_flags(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
 ) -> None:
     [outcome] = run(
@@ -175,7 +177,7 @@ def test_move_and_archive_leave_the_message_in_exactly_one_folder(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
 ) -> None:
     [outcome] = run(
@@ -196,7 +198,7 @@ def test_archiving_a_message_already_in_the_archive_changes_nothing(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
 ) -> None:
     assert delivered.ref is not None
@@ -221,7 +223,7 @@ def test_draft_stores_one_reply_in_drafts_and_a_dry_run_stores_none(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
 ) -> None:
     then = 'draft = { template = "ask-intro", language = "auto" }'
@@ -240,7 +242,7 @@ def test_draft_stores_one_reply_in_drafts_and_a_dry_run_stores_none(
         "would_create",
     )
     assert maildir.scan("Drafts", None).refs == []
-    assert store.drafts() == []
+    assert store.drafts.records() == []
 
     [made] = run(
         then,
@@ -255,7 +257,7 @@ def test_draft_stores_one_reply_in_drafts_and_a_dry_run_stores_none(
     assert made.detail["language"] == "de"
     assert made.summary.startswith("draft ") and made.summary.endswith("…")
     assert len(maildir.scan("Drafts", None).refs) == 1
-    [record] = store.drafts()
+    [record] = store.drafts.records()
     assert record.draft_id == made.detail["draft_id"]
 
     [again] = run(
@@ -275,7 +277,7 @@ def test_acting_on_a_message_outside_a_mailbox_is_refused(
     settings: Settings,
     tmp_path: Path,
     maildir: MaildirBackend,
-    store: StateStore,
+    store: SqliteStore,
     delivered: MessageFacts,
 ) -> None:
     delivered.ref = None

@@ -17,7 +17,7 @@ from introgate.config import load_settings
 from introgate.demo import linkedin_invitation
 from introgate.scheduling.daemon import Daemon
 from introgate.scheduling.idle import backoff_delay
-from introgate.state import StateStore
+from introgate.state import PassHealth, SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,11 +39,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
     pytest.fail(f"condition not met within {timeout}s")
 
 
-def passes(state: Path) -> dict[str, dict[str, object]]:
+def passes(state: Path) -> dict[str, PassHealth]:
     if not state.exists():
         return {}
-    with StateStore(state) as store:
-        return {row["account"]: row for row in store.last_passes()}
+    with SqliteStore(state) as store:
+        return {health.account: health for health in store.passes.latest()}
 
 
 def invitation() -> bytes:
@@ -71,8 +71,8 @@ def test_a_broken_account_backs_off_while_the_other_is_handled(
     finally:
         daemon.shutdown()
     rows = passes(tmp_path / "state.sqlite3")
-    assert rows["test"]["error"] is None and rows["test"]["drafted"] == 1
-    assert "not a Maildir" in str(rows["broken"]["last_error"])
+    assert rows["test"].error is None and rows["test"].drafted == 1
+    assert "not a Maildir" in str(rows["broken"].last_error)
     assert len(maildir.scan("Drafts", None).refs) == 1
 
 
