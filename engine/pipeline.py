@@ -31,10 +31,10 @@ from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import (
+    Action,
     ActionContext,
     ActionOutcome,
     Evaluation,
-    PlannedAction,
     RuleSet,
     load_rules,
 )
@@ -534,36 +534,32 @@ def finish_recorded_pass(
 
 def _merge_plans(
     evaluations: list[tuple[MessageFacts, Evaluation]],
-) -> list[tuple[PlannedAction, MessageFacts]]:
+) -> list[tuple[Action, MessageFacts]]:
     """One plan for the message from each request's evaluation.
 
     Labels and flags are merged; each request keeps its own draft; the message moves only
     when every request's rules move it to the same place (one unexplained request in a
     digest of people the user knows must not archive the others).
     """
-    plan: list[tuple[PlannedAction, MessageFacts]] = []
-    seen: set[str] = set()
-    moves: list[tuple[PlannedAction, MessageFacts] | None] = []
+    plan: list[tuple[Action, MessageFacts]] = []
+    seen: set[Action] = set()
+    moves: list[tuple[Action, MessageFacts] | None] = []
     for facts, evaluation in evaluations:
         move = None
         for action in evaluation.actions:
-            described = action.describe()
-            if described["type"] in _MOVES:
+            if action.moves:
                 move = (action, facts)
-            elif described["type"] == "draft":
+            elif action.per_request:
                 plan.append((action, facts))
-            elif (key := repr(sorted(described.items()))) not in seen:
-                seen.add(key)
+            elif action not in seen:
+                seen.add(action)
                 plan.append((action, facts))
         moves.append(move)
-    targets = {repr(sorted(m[0].describe().items())) if m else None for m in moves}
+    targets = {move[0] if move else None for move in moves}
     first_move = moves[0] if moves else None
     if len(targets) == 1 and first_move is not None:
         plan.append(first_move)
     return sorted(plan, key=lambda step: step[0].stage)
-
-
-_MOVES = ("move", "archive")
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

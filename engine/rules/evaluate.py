@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from introgate.facts import MessageFacts
-from introgate.rules.actions import RuleAction
-from introgate.rules.actions.base import PlannedAction
-from introgate.rules.actions.move import MOVE_STAGE
-from introgate.rules.conditions import MessageView
-from introgate.rules.conditions.combine import ConditionResult, run_group
+from introgate.rules.actions import Action
+from introgate.rules.conditions import Condition, MessageView
+from introgate.rules.conditions.combine import AnyOf, ConditionResult, NotAll, run_group
 from introgate.rules.locate import TomlPositions
 
 
@@ -30,15 +28,16 @@ class CompiledRule:
     file: Path
     index: int  # position among the file's [[rule]] tables
     line: int
-    checks: tuple[Any, ...]
-    actions: tuple[RuleAction, ...]
+    # in evaluation order: as written, costly ones last
+    conditions: tuple[Condition, ...]
+    actions: tuple[Action, ...]
     continue_: bool = False
     enabled: bool = True
     description: str = ""
 
     def admits(self, kind: str | None, network: str | None) -> bool:
         """Whether a request of this kind and network (None: ordinary mail) can match at all."""
-        return all(check.admits(kind, network) for check in self.checks)
+        return all(condition.admits(kind, network) for condition in self.conditions)
 
 
 class RuleTrace:
@@ -60,7 +59,7 @@ class RuleTrace:
     @property
     def results(self) -> list[ConditionResult]:
         if self._results is None:
-            self._results = run_group(self.rule.checks, self._message)[1]
+            self._results = run_group(self.rule.conditions, self._message)[1]
         return self._results
 
     def as_json(self) -> dict[str, Any]:
@@ -76,19 +75,20 @@ class RuleTrace:
 def _results_json(results: list[ConditionResult]) -> list[dict[str, Any]]:
     return [
         {
-            "condition": check.key,
-            "expected": check.expected,
-            "actual": _actual_json(check.key, actual),
+            "condition": condition.key,
+            "expected": condition.expected,
+            "actual": _actual_json(condition, actual),
             "result": result,
         }
-        for check, actual, result in results
+        for condition, actual, result in results
     ]
 
 
-def _actual_json(key: str, actual: Any) -> Any:
-    if key == "any":
+def _actual_json(condition: Condition, actual: Any) -> Any:
+    """A group's actual value is its conditions' results (one list per alternative of any)."""
+    if isinstance(condition, AnyOf):
         return [_results_json(group) for group in actual]
-    if key == "not":
+    if isinstance(condition, NotAll):
         return _results_json(actual)
     return actual
 
@@ -101,7 +101,7 @@ class Evaluation:
     def __init__(
         self,
         matched: list[str],
-        actions: list[PlannedAction],
+        actions: list[Action],
         message: MessageView,
         looked_at: tuple[CompiledRule, ...],
     ) -> None:
@@ -123,22 +123,22 @@ class Evaluation:
         return self._traces
 
 
-def order_actions(planned: list[RuleAction]) -> list[PlannedAction]:
+def order_actions(planned: list[Action]) -> list[Action]:
     """Deduplicated, at most one move (the first rule's), sorted by stage."""
-    seen: set[RuleAction] = set()
-    kept: list[RuleAction] = []
+    seen: set[Action] = set()
+    kept: list[Action] = []
     moved = False
     for action in planned:
         if action in seen:
             continue
-        if action.stage == MOVE_STAGE:
+        if action.moves:
             if moved:
                 continue
             moved = True
         seen.add(action)
         kept.append(action)
     kept.sort(key=lambda action: action.stage)
-    return list(kept)
+    return kept
 
 
 # (position among the active rules, the rule, its conditions' ``holds``)
@@ -169,7 +169,7 @@ class RuleSet:
         plan = self._plans.get((kind, network))
         if plan is None:
             plan = tuple(
-                (position, rule, tuple(check.holds for check in rule.checks))
+                (position, rule, tuple(condition.holds for condition in rule.conditions))
                 for position, rule in enumerate(self.active)
                 if rule.admits(kind, network)
             )
@@ -187,7 +187,7 @@ class RuleSet:
         instead of stopping at the first that fails (the decision is the same)."""
         message = MessageView(facts, now or datetime.now(UTC), explain=explain)
         matched: list[str] = []
-        planned: list[RuleAction] = []
+        planned: list[Action] = []
         notification = message.notification
         if notification is None:
             plan = self._plan_for(None, None)

@@ -21,18 +21,16 @@ from pydantic import BaseModel, ValidationError
 from introgate.config import Account, Settings
 from introgate.errors import IntrogateError
 from introgate.resources import shipped_networks_dir, shipped_rules_dir, shipped_templates_dir
-from introgate.rules.actions import ALL as ACTIONS
-from introgate.rules.actions import RuleAction
-from introgate.rules.conditions import ALL as CONDITIONS
-from introgate.rules.conditions.combine import AnyOf, NotAll, order_checks
+from introgate.rules import actions, conditions
+from introgate.rules.actions import Action
+from introgate.rules.conditions import Condition
+from introgate.rules.conditions.combine import AnyOf, NotAll, order_conditions
 from introgate.rules.context import LoadContext, did_you_mean
 from introgate.rules.evaluate import CompiledRule, RuleSet
 from introgate.rules.locate import KeyPath, Position, TomlPositions, locate
 from introgate.rules.schema import ANY, CONTINUE, NOT, allowed_keys, models
 
 RULE = "rule"
-_CONDITION_KEYS = {kind.key for kind in CONDITIONS} | {ANY, NOT}
-_ACTION_KEYS = {kind.key for kind in ACTIONS} | {CONTINUE}
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -182,39 +180,39 @@ def _compile_rule(
     path: Path, index: int, line: int, model: Any, raw: dict[str, Any]
 ) -> CompiledRule:
     then_raw = raw.get("then", {})
-    actions: list[RuleAction] = []
+    planned: list[Action] = []
     for key in then_raw:
         value = getattr(model.then, key, None)
         if isinstance(value, list):
-            actions.extend(value)
+            planned.extend(value)
     return CompiledRule(
         name=model.name,
         file=path,
         index=index,
         line=line,
-        checks=_compile_group(model.when, raw["when"]),
-        actions=tuple(actions),
+        conditions=_compile_group(model.when, raw["when"]),
+        actions=tuple(planned),
         continue_=bool(model.continue_ or model.then.continue_),
         enabled=model.enabled,
         description=model.description,
     )
 
 
-def _compile_group(model: BaseModel, raw: dict[str, Any]) -> tuple[Any, ...]:
+def _compile_group(model: BaseModel, raw: dict[str, Any]) -> tuple[Condition, ...]:
     """The validated conditions in the order the file wrote them, costly ones last."""
-    checks: list[Any] = []
+    compiled: list[Condition] = []
     for key, setting in raw.items():
         if key == ANY:
             groups = [
                 _compile_group(alternative, alternative_raw)
                 for alternative, alternative_raw in zip(getattr(model, ANY), setting, strict=True)
             ]
-            checks.append(AnyOf(setting, groups))
+            compiled.append(AnyOf(setting, groups))
         elif key == NOT:
-            checks.append(NotAll(setting, _compile_group(model.not_, setting)))  # type: ignore[attr-defined]
+            compiled.append(NotAll(setting, _compile_group(model.not_, setting)))  # type: ignore[attr-defined]
         else:
-            checks.append(getattr(model, key))
-    return order_checks(checks)
+            compiled.append(getattr(model, key))
+    return order_conditions(compiled)
 
 
 # -- problems -------------------------------------------------------------------------
@@ -261,9 +259,9 @@ def _key_hint(loc: tuple[str | int, ...]) -> str:
     if hint:
         return hint
     parent = next((part for part in reversed(loc[:-1]) if isinstance(part, str)), None)
-    if parent in ("when", ANY, NOT) and key in _ACTION_KEYS:
+    if parent in ("when", ANY, NOT) and key in {kind.key for kind in actions.ALL} | {CONTINUE}:
         return f" ({key} is an action: it belongs in then)"
-    if parent == "then" and key in _CONDITION_KEYS:
+    if parent == "then" and key in {kind.key for kind in conditions.ALL} | {ANY, NOT}:
         return f" ({key} is a condition: it belongs in when)"
     return ""
 

@@ -17,17 +17,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
     create_model,
     model_validator,
 )
 
 from introgate.near_miss import keys_at
-from introgate.rules.actions import ALL as ACTIONS
-from introgate.rules.actions import RuleAction
-from introgate.rules.conditions import ALL as CONDITIONS
-from introgate.rules.conditions import Condition
-from introgate.rules.context import LoadContext
+from introgate.rules import actions, conditions
+from introgate.rules.actions import Action
+from introgate.rules.conditions import SettingCondition
 
 ANY = "any"
 NOT = "not"
@@ -51,8 +48,10 @@ class _ThenBase(BaseModel):
 
     @model_validator(mode="after")
     def _one_move(self) -> _ThenBase:
-        if getattr(self, "move", None) and getattr(self, "archive", None):
-            raise ValueError("move and archive both move the message: keep one")
+        moving = [kind.key for kind in actions.ALL if kind.moves and getattr(self, kind.key, None)]
+        if len(moving) > 1:
+            both = "both" if len(moving) == 2 else "all"
+            raise ValueError(f"{' and '.join(moving)} {both} move the message: keep one")
         return self
 
 
@@ -69,28 +68,24 @@ class _RuleBase(BaseModel):
     )
 
 
-def _compiled(kind: type[Condition]) -> Any:
-    def compile_setting(value: Any, info: ValidationInfo) -> Condition:
-        context = info.context if isinstance(info.context, LoadContext) else LoadContext()
-        return kind.compile(value, context)
-
-    return Annotated[kind.setting, AfterValidator(compile_setting)]
+def _compiled(kind: type[SettingCondition] | type[Action]) -> Any:
+    """The setting's type, whose validated value is compiled: a condition, or actions."""
+    return Annotated[kind.setting, AfterValidator(kind.compile)]
 
 
-def _planned(kind: type[RuleAction]) -> Any:
-    def compile_setting(value: Any, info: ValidationInfo) -> list[RuleAction]:
-        context = info.context if isinstance(info.context, LoadContext) else LoadContext()
-        return kind.compile(value, context)
-
-    return Annotated[kind.setting, AfterValidator(compile_setting)]
+def models() -> tuple[type[BaseModel], type[BaseModel], type[BaseModel]]:
+    """(When, Then, Rule) for the conditions and actions registered now."""
+    return _models(conditions.ALL, actions.ALL)
 
 
 @functools.cache
-def models() -> tuple[type[BaseModel], type[BaseModel], type[BaseModel]]:
-    """(When, Then, Rule), built once on first use."""
+def _models(
+    condition_kinds: tuple[type[SettingCondition], ...], action_kinds: tuple[type[Action], ...]
+) -> tuple[type[BaseModel], type[BaseModel], type[BaseModel]]:
+    """Built once per registry (in practice: once, on first use)."""
     when_fields: dict[str, Any] = {
         kind.key: (_compiled(kind) | None, Field(default=None, description=kind.doc))
-        for kind in CONDITIONS
+        for kind in condition_kinds
     }
     when_fields[ANY] = (
         "list[When] | None",
@@ -104,8 +99,8 @@ def models() -> tuple[type[BaseModel], type[BaseModel], type[BaseModel]]:
     when.model_rebuild(_types_namespace={"When": when})
 
     then_fields: dict[str, Any] = {
-        kind.key: (_planned(kind) | None, Field(default=None, description=kind.doc))
-        for kind in ACTIONS
+        kind.key: (_compiled(kind) | None, Field(default=None, description=kind.doc))
+        for kind in action_kinds
     }
     then_fields["continue_"] = (
         bool,

@@ -6,21 +6,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from introgate.backends.base import FolderRole
-from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction
-from introgate.rules.actions.move import MOVE_STAGE, move_to
-from introgate.rules.context import LoadContext
+from introgate.rules.actions.base import Action, ActionContext, ActionOutcome, MoveAction
+from introgate.rules.actions.move import move_to
 
 
 @dataclass(frozen=True)
-class Archive(RuleAction):
+class Archive(MoveAction):
     key: ClassVar[str] = "archive"
     type: ClassVar[str] = "archive"
-    stage: ClassVar[int] = MOVE_STAGE
     setting: ClassVar[Any] = bool
     doc: ClassVar[str] = "Move the message to the archive folder (config, SPECIAL-USE or Archive)."
 
     @classmethod
-    def compile(cls, setting: bool, context: LoadContext) -> list[RuleAction]:
+    def compile(cls, setting: bool) -> list[Action]:
         return [cls()] if setting else []
 
     def describe(self) -> dict[str, Any]:

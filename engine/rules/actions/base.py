@@ -1,10 +1,12 @@
-"""What an action gets to work with, and what it reports back."""
+"""What an action is, what it gets to work with, and what it reports back."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
+
+from typing_extensions import override
 
 from introgate.backends.base import MailboxBackend
 from introgate.config import Settings
@@ -12,8 +14,10 @@ from introgate.drafts import Drafter
 from introgate.facts import MessageFacts
 from introgate.mail import MessageRef
 from introgate.rules.conditions.base import MessageView
-from introgate.rules.context import LoadContext
 from introgate.state import StateStore
+
+# the stage of moves: after everything else
+MOVE_STAGE = 90
 
 
 @dataclass
@@ -39,43 +43,45 @@ class ActionOutcome:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-class PlannedAction(Protocol):
-    type: ClassVar[str]
-    # lower runs first: labels and flags, then the draft, then moves (a move must be last
-    # so a crash before it leaves the message where the next pass finds it again)
-    stage: ClassVar[int]
-
-    def describe(self) -> dict[str, Any]: ...
-
-    def apply(self, ctx: ActionContext) -> ActionOutcome: ...
-
-
-class RuleAction(ABC):
-    """One kind of action a rule's ``then`` table may name; instances are planned actions.
+class Action(ABC):
+    """One kind of action a rule's ``then`` table may name; its instances are what runs.
 
     ``compile`` turns the checked setting into zero or more actions (``flag = false`` is
     none, a list of labels is one each); ``plan`` fixes what depends on the message (the
     draft's language) before anything runs, so ``describe`` shows exactly what ``apply``
-    will do. Subclasses are frozen dataclasses: equal actions compare equal and are
-    deduplicated when several matching rules plan the same thing.
+    will do. Subclasses are frozen dataclasses: equal actions compare equal and hash
+    alike, which is how several matching rules (or the requests of a digest) that plan
+    the same thing do it once.
     """
 
     # the key in a rule's ``then`` table
     key: ClassVar[str]
+    # the name in outcomes, the decision log and `explain`
     type: ClassVar[str]
+    # lower runs first: labels and flags, then the draft, then the move (a move must be
+    # last so a crash before it leaves the message where the next pass finds it again)
     stage: ClassVar[int]
     # the pydantic type of the value written in the rule file
     setting: ClassVar[Any]
     doc: ClassVar[str]
+    # takes the message out of its folder: a message gets at most one such action
+    moves: ClassVar[bool] = False
+    # acts for the person who asked rather than on the message: a digest of several
+    # requests runs it once per request instead of once for the message
+    per_request: ClassVar[bool] = False
 
     @classmethod
     @abstractmethod
-    def compile(cls, setting: Any, context: LoadContext) -> list[RuleAction]:
-        """The actions a checked setting stands for."""
+    def compile(cls, setting: Any) -> list[Action]:
+        """The actions a checked setting stands for.
 
-    def plan(self, message: MessageView, default_language: str) -> RuleAction:
-        """This action as it applies to one message; most depend on nothing in it."""
-        return self
+        Checks that need the configuration (templates) belong in the setting's
+        validators, which get the ``LoadContext``.
+        """
+
+    @abstractmethod
+    def plan(self, message: MessageView, default_language: str) -> Action:
+        """This action as it applies to one message."""
 
     @abstractmethod
     def describe(self) -> dict[str, Any]:
@@ -84,6 +90,21 @@ class RuleAction(ABC):
     @abstractmethod
     def apply(self, ctx: ActionContext) -> ActionOutcome:
         """Do it, or with ``ctx.dry_run`` say what would be done and change nothing."""
+
+
+class FixedAction(Action, ABC):
+    """An action that is the same for every message it applies to."""
+
+    @override
+    def plan(self, message: MessageView, default_language: str) -> Action:
+        return self
+
+
+class MoveAction(FixedAction, ABC):
+    """An action that takes the message out of its folder; it runs last, and only one does."""
+
+    stage: ClassVar[int] = MOVE_STAGE
+    moves: ClassVar[bool] = True
 
 
 def message_ref(ctx: ActionContext, action: str) -> MessageRef:

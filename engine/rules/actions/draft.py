@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from introgate.drafts import DraftOrder
-from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction
+from introgate.rules.actions.base import Action, ActionContext, ActionOutcome
 from introgate.rules.conditions.base import MessageView
 from introgate.rules.context import LANGUAGES, LoadContext
 
@@ -73,10 +73,11 @@ def _draft_shorthand(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class Draft(RuleAction):
+class Draft(Action):
     key: ClassVar[str] = "draft"
     type: ClassVar[str] = "draft"
     stage: ClassVar[int] = 50
+    per_request: ClassVar[bool] = True
     setting: ClassVar[Any] = Annotated[
         DraftSetting | None,
         BeforeValidator(_draft_shorthand, json_schema_input_type=bool | DraftSetting),
@@ -88,13 +89,13 @@ class Draft(RuleAction):
     once_per_person_days: int | None
 
     @classmethod
-    def compile(cls, setting: DraftSetting | None, context: LoadContext) -> list[RuleAction]:
+    def compile(cls, setting: DraftSetting | None) -> list[Action]:
         if setting is None:
             return []
         days = setting.once_per_person_days or None
         return [cls(setting.template, setting.language, days)]
 
-    def plan(self, message: MessageView, default_language: str) -> RuleAction:
+    def plan(self, message: MessageView, default_language: str) -> Action:
         if self.language != "auto":
             return self
         notification = message.notification

@@ -8,8 +8,13 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
-from introgate.rules.context import LoadContext
+from introgate.rules.actions.base import (
+    Action,
+    ActionContext,
+    ActionOutcome,
+    FixedAction,
+    message_ref,
+)
 from introgate.rules.setting_types import one_or_many
 
 # IMAP keywords are atoms: printable ASCII without space and ( ) { % * " \ ]
@@ -29,7 +34,7 @@ LabelName = Annotated[str, AfterValidator(_label_name)]
 
 
 @dataclass(frozen=True)
-class Label(RuleAction):
+class Label(FixedAction):
     key: ClassVar[str] = "label"
     type: ClassVar[str] = "label"
     stage: ClassVar[int] = 10
@@ -43,7 +48,7 @@ class Label(RuleAction):
     value: str
 
     @classmethod
-    def compile(cls, setting: list[str], context: LoadContext) -> list[RuleAction]:
+    def compile(cls, setting: list[str]) -> list[Action]:
         return [cls(value) for value in setting]
 
     def describe(self) -> dict[str, Any]:

@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from introgate.mail import SEEN
-from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
-from introgate.rules.context import LoadContext
+from introgate.rules.actions.base import (
+    Action,
+    ActionContext,
+    ActionOutcome,
+    FixedAction,
+    message_ref,
+)
 
 
 @dataclass(frozen=True)
-class MarkRead(RuleAction):
+class MarkRead(FixedAction):
     key: ClassVar[str] = "mark_read"
     type: ClassVar[str] = "mark_read"
     stage: ClassVar[int] = 10
@@ -19,7 +24,7 @@ class MarkRead(RuleAction):
     doc: ClassVar[str] = "Mark the message read (\\Seen)."
 
     @classmethod
-    def compile(cls, setting: bool, context: LoadContext) -> list[RuleAction]:
+    def compile(cls, setting: bool) -> list[Action]:
         return [cls()] if setting else []
 
     def describe(self) -> dict[str, Any]:

@@ -7,10 +7,13 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from introgate.rules.actions.base import ActionContext, ActionOutcome, RuleAction, message_ref
-from introgate.rules.context import LoadContext
-
-MOVE_STAGE = 90
+from introgate.rules.actions.base import (
+    Action,
+    ActionContext,
+    ActionOutcome,
+    MoveAction,
+    message_ref,
+)
 
 
 def move_to(ctx: ActionContext, kind: str, folder: str, done: str) -> ActionOutcome:
@@ -26,17 +29,16 @@ def move_to(ctx: ActionContext, kind: str, folder: str, done: str) -> ActionOutc
 
 
 @dataclass(frozen=True)
-class Move(RuleAction):
+class Move(MoveAction):
     key: ClassVar[str] = "move"
     type: ClassVar[str] = "move"
-    stage: ClassVar[int] = MOVE_STAGE
     setting: ClassVar[Any] = Annotated[str, Field(min_length=1)]
     doc: ClassVar[str] = "Move the message to this folder (checked to exist by `introgate check`)."
 
     folder: str
 
     @classmethod
-    def compile(cls, setting: str, context: LoadContext) -> list[RuleAction]:
+    def compile(cls, setting: str) -> list[Action]:
         return [cls(setting)]
 
     def describe(self) -> dict[str, Any]:

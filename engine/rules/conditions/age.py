@@ -14,8 +14,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, Field
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 
 _DURATION = re.compile(r"([1-9][0-9]{0,5})([hdw])")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
@@ -64,7 +63,7 @@ def message_age(message: MessageView) -> timedelta | None:
     return message.now - date
 
 
-class AgeCondition(Condition):
+class AgeCondition(SettingCondition):
     """A condition on the message's age; subclasses say which side of the limit holds."""
 
     setting: ClassVar[Any] = Duration
@@ -74,7 +73,7 @@ class AgeCondition(Condition):
         self.limit = parse_duration(expected)
 
     @classmethod
-    def compile(cls, setting: str, context: LoadContext) -> Self:
+    def compile(cls, setting: str) -> Self:
         return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:

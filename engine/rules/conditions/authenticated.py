@@ -9,8 +9,8 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import PlainValidator, WithJsonSchema
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext, did_you_mean
+from introgate.rules.conditions.base import MessageView, SettingCondition
+from introgate.rules.context import did_you_mean
 
 UNKNOWN = "unknown"
 
@@ -23,7 +23,7 @@ def _authenticity(value: Any) -> bool | str:
     raise ValueError(f'expected true, false or "unknown", got {shown}{hint}')
 
 
-class Authenticated(Condition):
+class Authenticated(SettingCondition):
     key: ClassVar[str] = "authenticated"
     setting: ClassVar[Any] = Annotated[
         Any,
@@ -36,7 +36,7 @@ class Authenticated(Condition):
     needs_notification: ClassVar[bool] = True
 
     @classmethod
-    def compile(cls, setting: bool | str, context: LoadContext) -> Self:
+    def compile(cls, setting: bool | str) -> Self:
         return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:

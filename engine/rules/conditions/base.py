@@ -1,9 +1,11 @@
 """What every condition is: settings checked and compiled once, then a cheap per-message test.
 
-A condition is one small class with the key it answers to in a rule's ``when`` table,
-the pydantic type of its setting (which gives validation and the JSON Schema), and
-``compile``, which turns the checked setting into a ready-to-run instance: regexes
-compiled, durations parsed. ``check`` then does only the per-message work.
+``Condition`` is the contract evaluation relies on, kept by single conditions and by the
+groups of ``combine``. A single condition is one small ``SettingCondition`` class with
+the key it answers to in a rule's ``when`` table, the pydantic type of its setting (which
+gives validation and the JSON Schema), and ``compile``, which turns the checked setting
+into a ready-to-run instance: regexes compiled, durations parsed. ``check`` then does
+only the per-message work.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 from email.message import Message
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
+
+from typing_extensions import override
 
 from introgate.facts import MessageFacts
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import RequestNotification
-from introgate.rules.context import LoadContext
 
 
 class MessageView:
@@ -55,42 +58,77 @@ def _decoded_values(headers: Message, key: str) -> list[str]:
         return []
 
 
-class Condition(ABC):
-    # the key in a rule's ``when`` table
+class Condition(Protocol):
+    """Anything a ``when`` table holds: one condition, or a group of them (``any``, ``not``).
+
+    Evaluation and `explain` see only this. Every member subclasses it explicitly, so
+    mypy checks each one against it; nothing is told apart by its attributes.
+    """
+
+    # the key in the ``when`` table
     key: ClassVar[str]
-    # the pydantic type of the value written in the rule file
-    setting: ClassVar[Any]
-    # one line for the JSON Schema and the docs
-    doc: ClassVar[str]
+    # the setting as written in the rule file, for `explain`
+    expected: Any
     # may search the mailbox: evaluated after the other conditions of its group
-    costly: ClassVar[bool] = False
-    # false for every message without a recognised request (lets ordinary mail skip the rule)
-    needs_notification: ClassVar[bool] = False
+    costly: bool
 
-    def __init__(self, expected: Any) -> None:
-        # the setting as written, for `explain`
-        self.expected = expected
-
-    @classmethod
-    @abstractmethod
-    def compile(cls, setting: Any, context: LoadContext) -> Self:
-        """Build the condition from its validated setting; raise ``ValueError`` to refuse it."""
-
-    @abstractmethod
     def check(self, message: MessageView) -> tuple[Any, bool]:
         """The actual value the condition looked at, and whether it holds.
 
         Conditions on notification fields return ``(None, False)`` for ordinary mail.
         """
+        ...
+
+    def holds(self, message: MessageView) -> bool:
+        """Only whether it holds: the hot path of a pass, which never shows the actual value."""
+        ...
 
     def admits(self, kind: str | None, network: str | None) -> bool:
         """Whether a request of this kind from this network (None, None: ordinary mail) can
         pass at all. Evaluation skips a rule one of whose conditions admits nothing."""
-        return not (self.needs_notification and kind is None)
+        ...
 
+
+class SettingCondition(Condition, ABC):
+    """One condition a rule's ``when`` table names by its key, compiled from its setting.
+
+    The registry (``conditions.ALL``) lists these classes; the rule file's schema is built
+    from their ``key``, ``setting`` and ``doc``.
+    """
+
+    # the pydantic type of the value written in the rule file
+    setting: ClassVar[Any]
+    # one line for the JSON Schema and the docs
+    doc: ClassVar[str]
+    costly: bool = False
+    # false for every message without a recognised request (lets ordinary mail skip the rule)
+    needs_notification: ClassVar[bool] = False
+
+    def __init__(self, expected: Any) -> None:
+        self.expected = expected
+
+    @classmethod
+    @abstractmethod
+    def compile(cls, setting: Any) -> Self:
+        """Build the condition from its validated setting; raise ``ValueError`` to refuse it.
+
+        Everything that does not depend on the message happens here (regexes compiled,
+        durations parsed), once per rule file load. Checks that need the configuration
+        (known networks, templates) belong in the setting's validators, which get the
+        ``LoadContext``.
+        """
+
+    @abstractmethod
+    @override
+    def check(self, message: MessageView) -> tuple[Any, bool]: ...
+
+    @override
     def holds(self, message: MessageView) -> bool:
-        """Only whether it holds: the hot path of a pass, which never shows the actual value."""
         return self.check(message)[1]
+
+    @override
+    def admits(self, kind: str | None, network: str | None) -> bool:
+        return not (self.needs_notification and kind is None)
 
     def __repr__(self) -> str:
         return f"{self.key} = {self.expected!r}"

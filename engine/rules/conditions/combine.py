@@ -2,50 +2,38 @@
 
 A group holds when all its conditions hold. Outside `explain`, a group stops at the
 first condition that fails, so costly ones (``requester_known``) run only when reached.
+Both groups are conditions themselves, so they nest.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from introgate.rules.conditions.base import MessageView
+from typing_extensions import override
+
+from introgate.rules.conditions.base import Condition, MessageView
 
 # (condition, actual value, result), one per condition looked at
-ConditionResult = tuple[Any, Any, bool]
+ConditionResult = tuple[Condition, Any, bool]
 
 
-class Check:
-    """What ``evaluate`` needs of a condition or a group: a key, the setting, ``check``."""
-
-    key: str
-    expected: Any
-    costly: bool
-
-    def check(self, message: MessageView) -> tuple[Any, bool]:
-        raise NotImplementedError
-
-    def holds(self, message: MessageView) -> bool:
-        raise NotImplementedError
-
-    def admits(self, kind: str | None, network: str | None) -> bool:
-        return True
-
-
-def all_hold(checks: tuple[Any, ...], message: MessageView) -> bool:
+def all_hold(conditions: tuple[Condition, ...], message: MessageView) -> bool:
     """``run_group`` without the record: the decision alone."""
-    for check in checks:  # noqa: SIM110 - all() with a generator costs more per rule
-        if not check.holds(message):
+    for condition in conditions:  # noqa: SIM110 - all() with a generator costs more per rule
+        if not condition.holds(message):
             return False
     return True
 
 
-def run_group(checks: tuple[Any, ...], message: MessageView) -> tuple[bool, list[ConditionResult]]:
-    """Whether all ``checks`` hold, and what each one looked at."""
+def run_group(
+    conditions: tuple[Condition, ...], message: MessageView
+) -> tuple[bool, list[ConditionResult]]:
+    """Whether all ``conditions`` hold, and what each one looked at."""
     results: list[ConditionResult] = []
     holds = True
-    for check in checks:
-        actual, result = check.check(message)
-        results.append((check, actual, result))
+    for condition in conditions:
+        actual, result = condition.check(message)
+        results.append((condition, actual, result))
         if not result:
             holds = False
             if not message.explain:
@@ -53,19 +41,20 @@ def run_group(checks: tuple[Any, ...], message: MessageView) -> tuple[bool, list
     return holds, results
 
 
-def order_checks(checks: list[Any]) -> tuple[Any, ...]:
+def order_conditions(conditions: list[Condition]) -> tuple[Condition, ...]:
     """File order, costly conditions last (a stable sort: the rest keep their order)."""
-    return tuple(sorted(checks, key=lambda check: bool(check.costly)))
+    return tuple(sorted(conditions, key=lambda condition: condition.costly))
 
 
-class AnyOf(Check):
-    key = "any"
+class AnyOf(Condition):
+    key: ClassVar[str] = "any"
 
-    def __init__(self, expected: Any, groups: list[tuple[Any, ...]]) -> None:
+    def __init__(self, expected: Any, groups: list[tuple[Condition, ...]]) -> None:
         self.expected = expected
         self.groups = groups
-        self.costly = any(check.costly for group in groups for check in group)
+        self.costly = any(condition.costly for group in groups for condition in group)
 
+    @override
     def check(self, message: MessageView) -> tuple[Any, bool]:
         actual: list[list[ConditionResult]] = []
         result = False
@@ -78,24 +67,38 @@ class AnyOf(Check):
                     break
         return actual, result
 
+    @override
     def holds(self, message: MessageView) -> bool:
         for group in self.groups:  # noqa: SIM110 - any() with a generator costs more
             if all_hold(group, message):
                 return True
         return False
 
+    @override
+    def admits(self, kind: str | None, network: str | None) -> bool:
+        return any(
+            all(condition.admits(kind, network) for condition in group) for group in self.groups
+        )
 
-class NotAll(Check):
-    key = "not"
 
-    def __init__(self, expected: Any, group: tuple[Any, ...]) -> None:
+class NotAll(Condition):
+    key: ClassVar[str] = "not"
+
+    def __init__(self, expected: Any, group: tuple[Condition, ...]) -> None:
         self.expected = expected
         self.group = group
-        self.costly = any(check.costly for check in group)
+        self.costly = any(condition.costly for condition in group)
 
+    @override
     def check(self, message: MessageView) -> tuple[Any, bool]:
         holds, results = run_group(self.group, message)
         return results, not holds
 
+    @override
     def holds(self, message: MessageView) -> bool:
         return not all_hold(self.group, message)
+
+    @override
+    def admits(self, kind: str | None, network: str | None) -> bool:
+        # a group that cannot hold for this message makes "not" hold for it
+        return True

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 
 
-class HasNote(Condition):
+class HasNote(SettingCondition):
     key: ClassVar[str] = "has_note"
     setting: ClassVar[Any] = bool
     doc: ClassVar[str] = "Whether the requester wrote a personal note."
     needs_notification: ClassVar[bool] = True
 
     @classmethod
-    def compile(cls, setting: bool, context: LoadContext) -> Self:
+    def compile(cls, setting: bool) -> Self:
         return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:

@@ -7,8 +7,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 from introgate.rules.setting_types import Regex, compile_regex, one_or_many
 
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
@@ -31,7 +30,7 @@ class HeaderSetting(BaseModel):
     matches: Regex
 
 
-class Header(Condition):
+class Header(SettingCondition):
     key: ClassVar[str] = "header"
     setting: ClassVar[Any] = Annotated[
         list[HeaderSetting],
@@ -47,7 +46,7 @@ class Header(Condition):
         self.tests = tests
 
     @classmethod
-    def compile(cls, setting: list[HeaderSetting], context: LoadContext) -> Self:
+    def compile(cls, setting: list[HeaderSetting]) -> Self:
         expected = [item.model_dump() for item in setting]
         tests = [(item.name, compile_regex(item.matches)) for item in setting]
         return cls(expected[0] if len(expected) == 1 else expected, tests)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
+from typing_extensions import override
 
 from introgate.recognition.model import RequestKind
 from introgate.rules.conditions.membership import Membership
@@ -23,5 +24,6 @@ class Kind(Membership):
     )
     attribute: ClassVar[str] = "kind"
 
+    @override
     def admits(self, kind: str | None, network: str | None) -> bool:
         return kind is not None and kind in self.allowed

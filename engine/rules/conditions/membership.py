@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 
 
-class Membership(Condition):
+class Membership(SettingCondition):
     # the RequestNotification field compared
     attribute: ClassVar[str]
     # compare the field lower-cased (the setting is already lower-case)
@@ -24,7 +23,7 @@ class Membership(Condition):
         self.allowed = allowed
 
     @classmethod
-    def compile(cls, setting: list[str], context: LoadContext) -> Self:
+    def compile(cls, setting: list[str]) -> Self:
         return cls(setting[0] if len(setting) == 1 else setting, frozenset(setting))
 
     def check(self, message: MessageView) -> tuple[Any, bool]:

@@ -6,11 +6,10 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 
 
-class MutualAtLeast(Condition):
+class MutualAtLeast(SettingCondition):
     key: ClassVar[str] = "mutual_at_least"
     setting: ClassVar[Any] = Annotated[int, Field(ge=0)]
     doc: ClassVar[str] = (
@@ -18,8 +17,12 @@ class MutualAtLeast(Condition):
     )
     needs_notification: ClassVar[bool] = True
 
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self.minimum = expected
+
     @classmethod
-    def compile(cls, setting: int, context: LoadContext) -> Self:
+    def compile(cls, setting: int) -> Self:
         return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:
@@ -27,10 +30,10 @@ class MutualAtLeast(Condition):
         if notification is None or notification.mutual_connections is None:
             return None, False
         mutual = notification.mutual_connections
-        return mutual, mutual >= self.expected
+        return mutual, mutual >= self.minimum
 
     def holds(self, message: MessageView) -> bool:
         notification = message.notification
         if notification is None or notification.mutual_connections is None:
             return False
-        return notification.mutual_connections >= int(self.expected)
+        return notification.mutual_connections >= self.minimum

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
+from typing_extensions import override
 
 from introgate.rules.conditions.membership import Membership
 from introgate.rules.context import LoadContext, did_you_mean
@@ -33,5 +34,6 @@ class Network(Membership):
     attribute: ClassVar[str] = "network"
     fold_case: ClassVar[bool] = True
 
+    @override
     def admits(self, kind: str | None, network: str | None) -> bool:
         return network is not None and network.lower() in self.allowed

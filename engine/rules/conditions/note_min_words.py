@@ -6,18 +6,21 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 
 
-class NoteMinWords(Condition):
+class NoteMinWords(SettingCondition):
     key: ClassVar[str] = "note_min_words"
     setting: ClassVar[Any] = Annotated[int, Field(ge=1)]
     doc: ClassVar[str] = "The note has at least this many words."
     needs_notification: ClassVar[bool] = True
 
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self.minimum = expected
+
     @classmethod
-    def compile(cls, setting: int, context: LoadContext) -> Self:
+    def compile(cls, setting: int) -> Self:
         return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:
@@ -25,4 +28,4 @@ class NoteMinWords(Condition):
         if notification is None:
             return None, False
         words = len(notification.note.split()) if notification.note else 0
-        return words, words >= self.expected
+        return words, words >= self.minimum

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 from introgate.rules.setting_types import Regex, compile_regex
 
 
-class PatternMatch(Condition):
+class PatternMatch(SettingCondition):
     setting: ClassVar[Any] = Regex
 
     def __init__(self, expected: str) -> None:
@@ -21,7 +20,7 @@ class PatternMatch(Condition):
         self.pattern = compile_regex(expected)
 
     @classmethod
-    def compile(cls, setting: str, context: LoadContext) -> Self:
+    def compile(cls, setting: str) -> Self:
         return cls(setting)
 
     def text(self, message: MessageView) -> str | None:

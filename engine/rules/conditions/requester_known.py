@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from introgate.rules.conditions.base import Condition, MessageView
-from introgate.rules.context import LoadContext
+from introgate.rules.conditions.base import MessageView, SettingCondition
 
 
-class RequesterKnown(Condition):
+class RequesterKnown(SettingCondition):
     key: ClassVar[str] = "requester_known"
     setting: ClassVar[Any] = bool
     doc: ClassVar[str] = "Whether the requester is in contacts, the allowlist or earlier mail."
     needs_notification: ClassVar[bool] = True
-    costly: ClassVar[bool] = True
+    costly = True
 
     @classmethod
-    def compile(cls, setting: bool, context: LoadContext) -> Self:
+    def compile(cls, setting: bool) -> Self:
         return cls(setting)
 
     def check(self, message: MessageView) -> tuple[Any, bool]:
