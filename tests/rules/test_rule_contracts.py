@@ -49,9 +49,7 @@ then = { label = "long" }
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     """The custom condition listed in the registry tuple, as a contributor would add it."""
-    monkeypatch.setattr(
-        condition_registry, "ALL", (*condition_registry.ALL, SubjectWordsAtLeast)
-    )
+    monkeypatch.setattr(condition_registry, "ALL", (*condition_registry.ALL, SubjectWordsAtLeast))
 
 
 @pytest.mark.usefixtures("registered")
