@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -23,7 +23,8 @@ from pydantic_settings import (
 from introgate.errors import ConfigError
 from introgate.near_miss import closest, keys_at
 
-Language = Literal["de", "en"]
+# any two-letter code: `introgate check` tells when no reply template exists in it
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 DEFAULT_CONFIG_NAME = "introgate.toml"
 
 

@@ -138,7 +138,11 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings) -> Engine:
         recogniser = Recogniser.load(settings)
-        rules = {account.name: load_rules(settings, account) for account in settings.accounts}
+        networks = recogniser.registry
+        rules = {
+            account.name: load_rules(settings, account, networks=networks)
+            for account in settings.accounts
+        }
         return cls(settings, recogniser, rules)
 
     def run(

@@ -21,7 +21,6 @@ from introgate.backends import open_backend
 from introgate.cli.options import ConfigOption
 from introgate.config import load_settings
 from introgate.drafts.review import DraftReview, DraftView, local_time, short_id
-from introgate.drafts.templates import label_of_network
 from introgate.errors import ConfigError
 from introgate.state import DraftStatus, SqliteStore
 
@@ -73,7 +72,7 @@ def list_drafts(
         table.add_row(
             Text(short_id(record), no_wrap=True),
             Text(local_time(record.created_at)),
-            Text(label_of_network(record.network or "")),
+            Text(review.network_label(record)),
             Text(record.requester or ""),
             Text(record.language or ""),
             Text(record.status),
@@ -121,7 +120,7 @@ def _render_view(view: DraftView) -> str:
     record = view.record
     lines = [
         f"draft {short_id(record)} ({record.status})",
-        f"request:   {label_of_network(record.network or '?')} request from {record.requester}"
+        f"request:   {view.network_label} request from {record.requester}"
         + (f" <{record.profile_url}>" if record.profile_url else ""),
         f"drafted:   {local_time(record.created_at)}",
         f"language:  {record.language}",

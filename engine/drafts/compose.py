@@ -138,6 +138,16 @@ class Reply:
     ids: RequestIds
     in_reply_to: str | None
     date: datetime
+    # lines for the user above the message text (answer on the network instead); kept
+    # apart from ``body`` until the draft is written, so they can be told from the text
+    instructions: str = ""
+
+    @property
+    def text(self) -> str:
+        """The draft's body as stored: instructions, a blank line, then the message."""
+        if not self.instructions:
+            return self.body
+        return f"{self.instructions}\n\n{self.body}"
 
 
 def compose(reply: Reply) -> EmailMessage:
@@ -156,7 +166,7 @@ def compose(reply: Reply) -> EmailMessage:
     message[REQUEST_HEADER] = reply.ids.request_id
     # quoted-printable keeps the text readable in the raw message and 7-bit clean for
     # servers without 8BITMIME
-    message.set_content(reply.body, charset="utf-8", cte="quoted-printable")
+    message.set_content(reply.text, charset="utf-8", cte="quoted-printable")
     message["Content-Language"] = reply.language  # after set_content, which clears Content-*
     check_header_lines(message)
     return message
@@ -170,21 +180,3 @@ def check_header_lines(message: EmailMessage) -> None:
             "refusing to store a draft whose headers came out different from what was set "
             f"({', '.join(parsed.keys())}): a value from the notification is hostile"
         )
-
-
-def answer_on_network_preamble(
-    language: str, requester_name: str, network_label: str, link: str | None
-) -> str:
-    """First lines of a draft without recipient: where to answer instead (for the user)."""
-    name = one_line(requester_name)
-    if language == "de":
-        hint = (
-            f"(Keine E-Mail-Adresse von {name} bekannt: Den Text unten auf {network_label} "
-            "senden und diese Zeilen weglassen.)"
-        )
-    else:
-        hint = (
-            f"(No e-mail address known for {name}: send the text below on {network_label} "
-            "and leave out these lines.)"
-        )
-    return f"{link}\n{hint}\n\n" if link else f"{hint}\n\n"

@@ -21,13 +21,12 @@ from introgate.drafts.compose import (
     Reply,
     RequestIds,
     addresses_in,
-    answer_on_network_preamble,
     compose,
     message_id_or_none,
     request_ids,
     usable_recipient,
 )
-from introgate.drafts.templates import ReplyTemplates, network_label, reply_variables
+from introgate.drafts.templates import ReplyTemplates, reply_variables
 from introgate.drafts.untrusted import one_line, web_link
 from introgate.facts import MessageFacts
 from introgate.mail import DRAFT, SEEN, MessageRef
@@ -47,7 +46,7 @@ EnsureResult = Literal["created", "exists", "recently_asked", "would_create", "n
 @dataclass(frozen=True)
 class DraftOrder:
     template: str = "ask-intro"
-    language: Literal["auto", "de", "en"] = "auto"
+    language: str = "auto"  # or a language some template exists in ("fr" for ask-intro.fr)
     once_per_person_days: int | None = 30
 
 
@@ -250,24 +249,14 @@ class Drafter:
                 notification, identity, language=language, recipient=recipient, reply_link=link
             ),
         )
-        body = rendered.body
-        if recipient is None:
-            body = (
-                answer_on_network_preamble(
-                    identity.default_language,
-                    notification.requester.name,
-                    network_label(notification),
-                    link,
-                )
-                + body
-            )
         message = compose(
             Reply(
                 identity=identity,
                 recipient=recipient,
                 recipient_name=notification.requester.name,
                 subject=rendered.subject,
-                body=body,
+                body=rendered.body,
+                instructions=rendered.instructions,
                 language=language,
                 ids=ids,
                 in_reply_to=message_id_or_none(facts.message_id),

@@ -21,11 +21,11 @@ from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
 from introgate.drafts.compose import REQUEST_HEADER, is_robot_address
 from introgate.drafts.smtp import send_message
-from introgate.drafts.templates import label_of_network
 from introgate.drafts.untrusted import one_line, paragraphs
 from introgate.errors import IntrogateError
 from introgate.mail import SEEN, MessageRef
 from introgate.recognition.model import Requester
+from introgate.recognition.registry import NetworkRegistry
 from introgate.state import DraftRecord, DraftStatus, StateStore
 
 log = logging.getLogger("introgate.drafts")
@@ -53,6 +53,7 @@ class DraftView:
     note: str | None
     note_known: bool  # False when the notification could not be read again
     text: str | None  # the draft as it is in Drafts now (headers and body), None if gone
+    network_label: str  # the network file's label
 
 
 class DraftReview:
@@ -65,6 +66,13 @@ class DraftReview:
         self.store = store
         self.backend = backend
         self.account = account
+        # valid network files only: a broken one is `introgate check`'s to report, and a
+        # draft of a network no file defines shows its id
+        self.networks, _ = NetworkRegistry.read(settings)
+
+    def network_label(self, record: DraftRecord) -> str:
+        """The network file's ``label`` for the record's network ("X/Twitter")."""
+        return self.networks.label(record.network or "?")
 
     # -- finding ----------------------------------------------------------------
 
@@ -140,6 +148,7 @@ class DraftReview:
             note=note,
             note_known=note_known,
             text=_as_text(message) if message is not None else None,
+            network_label=self.network_label(record),
         )
 
     def _note(self, record: DraftRecord) -> tuple[str | None, bool]:
@@ -246,7 +255,7 @@ class DraftReview:
         if not recipients:
             raise IntrogateError(
                 f"draft {name} has no recipient: answer {record.requester} on "
-                f"{label_of_network(record.network or '?')} instead: "
+                f"{self.network_label(record)} instead: "
                 f"{_network_link(message, record)}"
             )
         robots = [r for r in recipients if is_robot_address(r)]

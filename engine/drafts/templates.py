@@ -37,19 +37,12 @@ from introgate.resources import shipped_templates_dir
 
 SUFFIX = ".txt.j2"
 BLOCKS = ("subject", "body")
+# lines for the user above a draft that has no recipient ("answer on the network"): a block
+# of its own, so they are never mixed into the message text and can be left out when sent
+INSTRUCTIONS = "answer_on_network"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _FILE = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9_-]*)\.(?P<language>[a-z]{2})\.txt\.j2")
 _TITLES = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "herr", "frau"}
-
-NETWORK_LABELS = {
-    "linkedin": "LinkedIn",
-    "xing": "XING",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "mastodon": "Mastodon",
-    "x": "X",
-    "twitter": "X",
-}
 
 
 class TemplateProblem(IntrogateError):
@@ -62,17 +55,14 @@ class RenderedReply:
     body: str
     language: str
     source: str  # the template file, for logs and the audit log
+    # the ``answer_on_network`` block, rendered only for a draft without recipient: lines
+    # for the user, not for the requester; empty when the draft has a recipient
+    instructions: str = ""
 
 
 def network_label(notification: RequestNotification) -> str:
-    if notification.network_label != notification.network:
-        return notification.network_label
-    return label_of_network(notification.network)
-
-
-def label_of_network(network: str) -> str:
-    """How people write a network's name: ``linkedin`` -> ``LinkedIn``."""
-    return NETWORK_LABELS.get(network.lower(), network.title())
+    """The network file's ``label``; the id only for a notification made without one."""
+    return notification.network_label or notification.network
 
 
 def first_name(name: str) -> str:
@@ -122,6 +112,17 @@ def reply_variables(
     }
 
 
+def _environment(folders: list[Path]) -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader([str(folder) for folder in folders]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
 class ReplyTemplates:
     """The templates of one configuration, compiled once and reused for every draft."""
 
@@ -130,14 +131,9 @@ class ReplyTemplates:
         if settings.templates.path is not None:
             self.folders.append(settings.templates.path)
         self.folders.append(shipped_templates_dir())
-        self._env = ImmutableSandboxedEnvironment(
-            loader=FileSystemLoader([str(folder) for folder in self.folders]),
-            undefined=StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self._env = _environment(self.folders)
+        # a user's template without an answer_on_network block borrows the shipped one's
+        self._shipped_env = _environment(self.folders[-1:])
 
     def files(self) -> dict[str, Path]:
         """Every ``*.txt.j2`` by file name; the user's folder wins over the shipped one."""
@@ -212,7 +208,51 @@ class ReplyTemplates:
             raise TemplateProblem(f"{source}: the subject block renders to nothing")
         if not body.strip():
             raise TemplateProblem(f"{source}: the body block renders to nothing")
-        return RenderedReply(subject=subject, body=body + "\n", language=language, source=source)
+        instructions = ""
+        if variables.get("recipient") is None:
+            instructions = self._instructions(name, language, template, variables)
+        return RenderedReply(
+            subject=subject,
+            body=body + "\n",
+            language=language,
+            source=source,
+            instructions=instructions,
+        )
+
+    def _instructions(
+        self, name: str, language: str, template: Template, variables: dict[str, Any]
+    ) -> str:
+        """The ``answer_on_network`` block, in the draft's language: where to answer when no
+        address is known. From the template itself, else from the shipped one of its name
+        or the shipped ``ask-intro`` in that language."""
+        if INSTRUCTIONS not in template.blocks:
+            template = self._shipped_instructions(name, language) or template
+        source = template.filename or f"{name}.{language}{SUFFIX}"
+        if INSTRUCTIONS not in template.blocks:
+            raise TemplateProblem(
+                f"{source}: needs a {{% block {INSTRUCTIONS} %}}...{{% endblock %}} for drafts "
+                "without a recipient (the lines that tell you to answer on the network)"
+            )
+        try:
+            text = "".join(template.blocks[INSTRUCTIONS](template.new_context(dict(variables))))
+        except TemplateError as exc:
+            raise TemplateProblem(
+                _describe(exc, source, template) + _did_you_mean(exc, variables)
+            ) from exc
+        text = paragraphs(text, limit=2000).strip("\n")
+        if not text.strip():
+            raise TemplateProblem(f"{source}: the {INSTRUCTIONS} block renders to nothing")
+        return text
+
+    def _shipped_instructions(self, name: str, language: str) -> Template | None:
+        for candidate in dict.fromkeys((name, "ask-intro")):
+            try:
+                template = self._shipped_env.get_template(f"{candidate}.{language}{SUFFIX}")
+            except TemplateError:
+                continue
+            if INSTRUCTIONS in template.blocks:
+                return template
+        return None
 
 
 def _describe(exc: TemplateError, source: str, template: Template | None = None) -> str:
@@ -249,6 +289,7 @@ def sample_notification(*, with_extras: bool) -> RequestNotification:
     """A request like a real one, for checking templates without a mailbox."""
     return RequestNotification(
         network="linkedin",
+        network_label="LinkedIn",
         kind="connection_request",
         requester=Requester(
             name="Dr. Eva Müller-Łukasiewicz",

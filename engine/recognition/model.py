@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 RequestKind = Literal["connection_request", "friend_request", "follow_request", "follow"]
 
@@ -21,6 +21,9 @@ class RequestNotification(BaseModel):
     """One contact request as the network announced it."""
 
     network: str
+    # the network file's ``label`` ("X/Twitter"), for drafts; not part of what was recognised
+    # in the mail, so left out of dumps. None: made without a network file (the id is shown)
+    network_label: str | None = Field(default=None, exclude=True)
     kind: RequestKind
     requester: Requester
     note: str | None = None
@@ -31,10 +34,6 @@ class RequestNotification(BaseModel):
     reply_link: str | None = None
     # the notification's own Date header, for templates and older_than/newer_than
     date: datetime | None = None
-
-    @property
-    def network_label(self) -> str:
-        return self.network
 
 
 @dataclass

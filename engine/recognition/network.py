@@ -231,6 +231,20 @@ class CompiledNetwork:
                     return language
         return None
 
+    def worded_phrases(self) -> list[tuple[str, str]]:
+        """(language, phrase) for every phrase the file files under a language."""
+        spec = self.spec
+        tables = [spec.language_phrases, spec.not_subjects, spec.default_notes]
+        for request in spec.requests:
+            tables.extend((request.subjects, request.body))
+        return [
+            (language, phrase)
+            for table in tables
+            for language, phrases in table.items()
+            if language != "any"
+            for phrase in phrases
+        ]
+
     # -- helpers for extraction ------------------------------------------------------
 
     def with_placeholders(

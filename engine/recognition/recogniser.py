@@ -13,7 +13,6 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from introgate.config import Settings
 from introgate.mail import header_block
@@ -23,24 +22,9 @@ from introgate.recognition.language import guess_language
 from introgate.recognition.message_content import MalformedMessage, MessageContent, read_message
 from introgate.recognition.model import Recognition, Requester, RequestNotification
 from introgate.recognition.network import CompiledNetwork
-from introgate.recognition.network_file import NetworkFileErrors, read_network_file
-from introgate.resources import shipped_networks_dir
+from introgate.recognition.registry import NetworkRegistry
 
 log = logging.getLogger("introgate.recognition")
-
-
-def network_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The ``*.toml`` files named by ``paths`` (files, or folders of files), in order."""
-    files: list[Path] = []
-    problems: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(f"{path}:1:1: network file or folder not found")
-    return files, problems
 
 
 def _address_domain(from_value: str) -> str:
@@ -70,31 +54,26 @@ class Recogniser:
                 self._by_domain.setdefault(domain, network)
         self._federated = [n for n in networks if not n.domains]
         self._signal_headers = frozenset(h for n in networks for h in n.decisive_headers)
+        self._language_words = NetworkRegistry(tuple(networks)).language_words()
 
     @classmethod
     def load(cls, settings: Settings) -> Recogniser:
         """Shipped network files, then the configured ones; a user file replaces a shipped
         network of the same name. Raises ``NetworkFileErrors`` listing every problem."""
-        shipped, problems = network_files([shipped_networks_dir()])
-        user, user_problems = network_files(list(settings.recognition.networks_paths))
-        problems.extend(user_problems)
-        by_name: dict[str, CompiledNetwork] = {}
-        for path in shipped + user:
-            spec, file_problems = read_network_file(path)
-            problems.extend(file_problems)
-            if spec is not None:
-                if spec.name in by_name:
-                    log.info(
-                        "network %s: %s replaces %s", spec.name, path, by_name[spec.name].source
-                    )
-                by_name[spec.name] = CompiledNetwork.compile(spec, path)
-        if problems:
-            raise NetworkFileErrors(problems)
+        return cls.from_registry(NetworkRegistry.load(settings), settings)
+
+    @classmethod
+    def from_registry(cls, registry: NetworkRegistry, settings: Settings) -> Recogniser:
         return cls(
-            list(by_name.values()),
+            list(registry.networks),
             trusted_authserv_ids=list(settings.trust.authserv_ids),
             max_message_bytes=settings.recognition.max_message_bytes,
         )
+
+    @property
+    def registry(self) -> NetworkRegistry:
+        """The networks this recogniser knows: their ids and labels, for rules and drafts."""
+        return NetworkRegistry(tuple(self.networks))
 
     # -- fast path ----------------------------------------------------------------
 
@@ -177,7 +156,7 @@ class Recogniser:
         language = (
             classification.language
             or network.body_language(content)
-            or guess_language(content.subject, content.text)
+            or guess_language(self._language_words, content.subject, content.text)
         )
         authenticated = authenticate(
             content.raw_headers, self.trusted_ids, network.own_domains(content)
@@ -190,6 +169,7 @@ class Recogniser:
             result.requests.append(
                 RequestNotification(
                     network=network.name,
+                    network_label=network.label,
                     kind=classification.request_type.kind,
                     requester=Requester(
                         name=person.name, profile_url=person.profile_url, handle=person.handle

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from introgate.near_miss import closest
 
-LANGUAGES = ("de", "en")
+TEMPLATE_SUFFIX = ".txt.j2"
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,17 @@ class LoadContext:
         message = f"no template {' or '.join(names)} in {where}"
         hint = did_you_mean(template, self.template_names())
         return message + hint
+
+    def template_languages(self, template: str) -> tuple[str, ...]:
+        """The languages ``template`` exists in: ``ask-intro.fr.txt.j2`` makes French one."""
+        found: set[str] = set()
+        for folder in self.template_dirs:
+            if folder.is_dir():
+                for path in folder.glob(f"{template}.*{TEMPLATE_SUFFIX}"):
+                    language = path.name[len(template) + 1 : -len(TEMPLATE_SUFFIX)]
+                    if len(language) == 2 and language.isalpha() and language.islower():
+                        found.add(language)
+        return tuple(sorted(found))
 
     def template_names(self) -> list[str]:
         names: set[str] = set()

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from introgate.config import Account, Settings
 from introgate.errors import IntrogateError
-from introgate.resources import shipped_networks_dir, shipped_rules_dir, shipped_templates_dir
+from introgate.recognition.registry import NetworkRegistry
+from introgate.resources import shipped_rules_dir, shipped_templates_dir
 from introgate.rules import actions, conditions
 from introgate.rules.actions import Action
 from introgate.rules.conditions import Condition
@@ -73,39 +74,21 @@ def _toml_files_in(folder: Path) -> list[Path]:
     return [path for path in folder.glob("*.toml") if path.is_file()]
 
 
-def load_context(settings: Settings) -> LoadContext:
+def load_context(settings: Settings, networks: NetworkRegistry | None = None) -> LoadContext:
+    """What rules are checked against; ``networks``: the registry recognition loaded (read
+    here when the caller has none, its broken files left to recognition to report)."""
     template_dirs: list[Path] = []
     if settings.templates.path is not None:
         template_dirs.append(settings.templates.path)
     with contextlib.suppress(FileNotFoundError):
         template_dirs.append(shipped_templates_dir())
+    if networks is None:
+        networks, _ = NetworkRegistry.read(settings)
     return LoadContext(
         default_language=settings.identity.default_language,
-        networks=frozenset(known_networks(settings)),
+        networks=networks.ids(),
         template_dirs=tuple(template_dirs),
     )
-
-
-def known_networks(settings: Settings) -> set[str]:
-    """Network names recognition knows: the ``name`` in each network file (else its stem)."""
-    folders: list[Path] = []
-    with contextlib.suppress(FileNotFoundError):
-        folders.append(shipped_networks_dir())
-    files: list[Path] = []
-    for path in [*folders, *settings.recognition.networks_paths]:
-        if path.is_dir():
-            files.extend(path.glob("*.toml"))
-        elif path.is_file():
-            files.append(path)
-    return {_network_name(path) for path in files}
-
-
-def _network_name(path: Path) -> str:
-    try:
-        name = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        name = None  # recognition reports the broken file; its stem is the best guess
-    return name.lower() if isinstance(name, str) and name else path.stem.lower()
 
 
 # -- reading one file -----------------------------------------------------------------
@@ -324,10 +307,18 @@ def _dotted(loc: Iterable[str | int]) -> str:
 # -- the whole set --------------------------------------------------------------------
 
 
-def load_rules(settings: Settings, account: Account | None = None) -> RuleSet:
-    """Every rule file, checked; raises ``RuleFileErrors`` listing every problem found."""
+def load_rules(
+    settings: Settings,
+    account: Account | None = None,
+    *,
+    networks: NetworkRegistry | None = None,
+) -> RuleSet:
+    """Every rule file, checked; raises ``RuleFileErrors`` listing every problem found.
+
+    ``networks``: the networks recognition loaded, so network names in rules are checked
+    against the same files recognition reads."""
     files, problems = rule_files(settings)
-    context = load_context(settings)
+    context = load_context(settings, networks)
     loaded: list[LoadedFile] = []
     for path in files:
         try:

@@ -14,8 +14,12 @@ from introgate.drafts import Drafter
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.people import KnownPeople
 from introgate.recognition.model import Recognition, Requester, RequestNotification
+from introgate.recognition.registry import NetworkRegistry
 from introgate.state import SqliteStore
 from tests.drafts.drafts_kit import LINKEDIN_PROFILE, XING_PROFILE, Contacts, Deliver
+
+# the labels recognition gives notifications: the shipped network files' `label`
+SHIPPED_NETWORKS = NetworkRegistry.load(Settings())
 
 
 @pytest.fixture
@@ -49,6 +53,7 @@ def deliver(maildir: MaildirBackend) -> Deliver:
             requests=[
                 RequestNotification(
                     network=network,
+                    network_label=SHIPPED_NETWORKS.label(network),
                     kind="connection_request",
                     requester=Requester(name=recognised_name or name, profile_url=profile),
                     note=note,

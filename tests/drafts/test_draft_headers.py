@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from introgate.backends.maildir import MaildirBackend
-from introgate.config import load_settings
+from introgate.config import Settings, load_settings
 from introgate.drafts import Drafter, DraftOrder
 from introgate.drafts.compose import (
     addresses_in,
@@ -156,9 +156,31 @@ def test_draft_without_recipient_starts_with_the_link_to_answer_on_the_network(
     drafter.ensure_draft(facts, DraftOrder(), dry_run=False)
     [path] = drafts_in(maildir)
     lines = body_of(read_message(path)).splitlines()
-    assert lines[0] == "https://www.xing.com/profile/eva-example/cv"
-    assert "send the text below on XING" in lines[1]
-    assert lines[3] == "Hallo Eva,"
+    assert lines[:4] == [
+        "https://www.xing.com/profile/eva-example/cv",
+        "(Keine E-Mail-Adresse von Eva Example bekannt: Den Text unten auf XING senden und "
+        "diese Zeilen weglassen.)",
+        "",
+        "Hallo Eva,",
+    ]
+
+
+def test_english_draft_without_recipient_tells_where_to_answer_in_english(
+    settings: Settings, drafter: Drafter, deliver: Deliver, maildir: MaildirBackend
+) -> None:
+    settings.identity.default_language = "de"  # the user's own language plays no part
+    facts = deliver("Eva Example", "eva-example", language="en")
+    drafter.ensure_draft(facts, DraftOrder(), dry_run=False)
+    [path] = drafts_in(maildir)
+    message = read_message(path)
+    assert message["Content-Language"] == "en"
+    assert body_of(message).splitlines()[:4] == [
+        "https://www.linkedin.com/comm/in/eva-example",
+        "(No e-mail address known for Eva Example: send the text below on LinkedIn and "
+        "leave out these lines.)",
+        "",
+        "Hi Eva,",
+    ]
 
 
 def test_draft_with_recipient_replies_in_the_thread_of_the_notification(

@@ -7,8 +7,8 @@ template must exist for each language the draft may be written in, checked at lo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -22,17 +22,22 @@ from pydantic import (
 from introgate.drafts import DraftOrder
 from introgate.rules.actions.base import Action, ActionContext, ActionOutcome
 from introgate.rules.conditions.base import MessageView
-from introgate.rules.context import LANGUAGES, LoadContext
+from introgate.rules.context import LoadContext
 
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_LANGUAGE = re.compile(r"auto|[a-z]{2}")
 
 
 class DraftSetting(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    language: Literal["auto", "de", "en"] = Field(
+    language: str = Field(
         default="auto",
-        description="auto: the notification's language if de or en, else the default language.",
+        description=(
+            "auto: the notification's language if the template exists in it, else the "
+            "default language; or a two-letter code such as de, en, fr."
+        ),
+        json_schema_extra={"pattern": "^(auto|[a-z]{2})$"},
     )
     template: str = Field(
         default="ask-intro",
@@ -45,6 +50,13 @@ class DraftSetting(BaseModel):
         description="Ask the same person at most once in this many days; 0 = no limit.",
     )
 
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str) -> str:
+        if _LANGUAGE.fullmatch(value) is None:
+            raise ValueError(f'"{value}" is not "auto" or a two-letter language code such as "fr"')
+        return value
+
     @field_validator("template")
     @classmethod
     def _template_exists(cls, value: str, info: ValidationInfo) -> str:
@@ -53,7 +65,8 @@ class DraftSetting(BaseModel):
         context = info.context
         if isinstance(context, LoadContext):
             language = info.data.get("language", "auto")
-            languages = LANGUAGES if language == "auto" else (language,)
+            # auto falls back to the default language: that one must exist
+            languages = (context.default_language if language == "auto" else language,)
             problem = context.template_problem(value, languages)
             if problem:
                 raise ValueError(problem)
@@ -87,32 +100,35 @@ class Draft(Action):
     template: str
     language: str
     once_per_person_days: int | None
+    # the languages the template exists in, found at load: ``auto`` picks among them
+    languages: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def compile(cls, setting: DraftSetting | None) -> list[Action]:
         if setting is None:
             return []
         days = setting.once_per_person_days or None
-        return [cls(setting.template, setting.language, days)]
+        languages = context.template_languages(setting.template)
+        return [cls(setting.template, setting.language, days, languages)]
 
     def plan(self, message: MessageView, default_language: str) -> Action:
         if self.language != "auto":
             return self
         notification = message.notification
         spoken = notification.language if notification is not None else None
-        language = spoken if spoken in LANGUAGES else default_language
-        return Draft(self.template, language or default_language, self.once_per_person_days)
+        language = spoken if spoken in self.languages else default_language
+        return Draft(self.template, language, self.once_per_person_days, self.languages)
 
     def describe(self) -> dict[str, Any]:
         return {"type": "draft", "template": self.template, "language": self.language}
 
     def apply(self, ctx: ActionContext) -> ActionOutcome:
         language = (
-            self.language if self.language in LANGUAGES else ctx.settings.identity.default_language
+            ctx.settings.identity.default_language if self.language == "auto" else self.language
         )
         order = DraftOrder(
             template=self.template,
-            language=language,  # type: ignore[arg-type]
+            language=language,
             once_per_person_days=self.once_per_person_days,
         )
         outcome = ctx.drafter.ensure_draft(ctx.facts, order, dry_run=ctx.dry_run)
