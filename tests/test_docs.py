@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from introgate.config import RecognitionSettings, Settings, Trust
+from introgate.config import Identity, RecognitionSettings, Settings, TemplatesSettings, Trust
+from introgate.drafts.templates import check_templates
 from introgate.recognition import Recogniser
 from introgate.rules.actions import ALL as ACTIONS
 from introgate.rules.conditions import ALL as CONDITIONS
@@ -53,3 +54,15 @@ def test_every_condition_has_a_documented_row(key: str) -> None:
 @pytest.mark.parametrize("key", [a.key for a in ACTIONS] + ["continue"])
 def test_every_action_has_a_documented_row(key: str) -> None:
     assert re.search(rf"^\| `{key}` \|", README, re.M)
+
+
+@pytest.mark.parametrize(
+    "template", re.findall(r"```jinja\n(.*?)```", README, re.DOTALL), ids=["example", "french"]
+)
+def test_every_template_snippet_passes_the_template_check(template: str, tmp_path: Path) -> None:
+    (tmp_path / "snippet.en.txt.j2").write_text(template, encoding="utf-8")
+    settings = Settings(
+        identity=Identity(addresses=["alex@example.org"]),
+        templates=TemplatesSettings(path=tmp_path),
+    )
+    assert check_templates(settings) == []

@@ -25,7 +25,7 @@ def decisions_table(report: PassReport, *, title: str | None = None) -> Table:
             actions += f" [error: {decision.error}, will retry]"
         table.add_row(
             decision.subject[:48] or decision.ref.key[:24],
-            n.network if n else "",
+            (n.network_label or n.network) if n else "",
             requester,
             note,
             ", ".join(decision.matched) or "no rule",

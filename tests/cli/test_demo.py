@@ -22,7 +22,7 @@ def test_demo_runs_a_pass_and_shows_a_german_and_an_english_draft(tmp_path: Path
     result = runner.invoke(app, ["demo", str(tmp_path / "demo")], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     out = result.output
-    for expected in ("Anna Schäfer", "Priya Raman", "linkedin", "xing", "facebook"):
+    for expected in ("Anna Schäfer", "Priya Raman", "LinkedIn", "XING", "Facebook"):
         assert expected in out
     panels = re.findall(r"draft for (.+?) \((\w+), (de|en)\)", out)
     assert {language for _, _, language in panels} == {"de", "en"}

@@ -85,6 +85,20 @@ def test_a_user_template_of_the_same_name_replaces_the_shipped_one(
     assert check_templates(with_user_templates) == []
 
 
+def test_a_new_language_without_answer_on_network_lines_is_reported(
+    with_user_templates: Settings, user_templates: Path
+) -> None:
+    path = user_templates / "ask-intro.fr.txt.j2"
+    path.write_text(
+        "{% block subject %}Bonjour{% endblock %}\n{% block body %}Salut !{% endblock %}\n",
+        encoding="utf-8",
+    )
+    assert check_templates(with_user_templates) == [
+        f"{path}: needs a {{% block answer_on_network %}}...{{% endblock %}} for drafts "
+        "without a recipient (the lines that tell you to answer on the network)"
+    ]
+
+
 def test_a_misspelt_variable_is_reported_with_file_and_line(
     with_user_templates: Settings, user_templates: Path
 ) -> None:
