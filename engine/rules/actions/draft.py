@@ -15,8 +15,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from introgate.drafts import DraftOrder
@@ -30,6 +32,7 @@ _LANGUAGE = re.compile(r"auto|[a-z]{2}")
 
 class DraftSetting(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+    _languages: tuple[str, ...] = PrivateAttr(default=())
 
     language: str = Field(
         default="auto",
@@ -72,6 +75,17 @@ class DraftSetting(BaseModel):
                 raise ValueError(problem)
         return value
 
+    @model_validator(mode="after")
+    def _find_languages(self, info: ValidationInfo) -> DraftSetting:
+        if isinstance(info.context, LoadContext):
+            self._languages = info.context.template_languages(self.template)
+        return self
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the template exists in (``ask-intro.fr.txt.j2``: fr), found at load."""
+        return self._languages
+
 
 def _draft_shorthand(value: Any) -> Any:
     if value is True:
@@ -108,8 +122,7 @@ class Draft(Action):
         if setting is None:
             return []
         days = setting.once_per_person_days or None
-        languages = context.template_languages(setting.template)
-        return [cls(setting.template, setting.language, days, languages)]
+        return [cls(setting.template, setting.language, days, setting.languages)]
 
     def plan(self, message: MessageView, default_language: str) -> Action:
         if self.language != "auto":
