@@ -82,7 +82,43 @@ class Credentials(_Section):
     oauth2_token_command: list[str] | None = None
 
 
+class OAuth2Settings(_Section):
+    """Signing in with OAuth2 (``introgate login``): a provider preset, or every endpoint.
+
+    The user brings their own client id (registered with the provider, see the README).
+    ``google`` and ``microsoft`` fill in the endpoints and scopes; any field set here
+    overrides the preset, and ``provider = "custom"`` needs the endpoints spelled out.
+    """
+
+    provider: Literal["google", "microsoft", "custom"] = "custom"
+    client_id: str
+    # Google's "desktop app" clients come with a secret that Google itself calls not secret
+    client_secret: SecretStr | None = None
+    tenant: str = "common"  # Microsoft: "common", "organizations", "consumers" or a tenant id
+    authorization_url: str | None = None
+    token_url: str | None = None
+    device_authorization_url: str | None = None
+    scopes: list[str] | None = None
+    mechanism: Literal["auto", "xoauth2", "oauthbearer"] = "auto"
+    redirect_port: int = Field(default=0, ge=0, le=65535)  # 0: any free loopback port
+    token_store: Literal["auto", "keyring", "file"] = "auto"  # noqa: S105 - a place
+    token_file: Path | None = None  # default: $XDG_DATA_HOME/introgate/tokens/ACCOUNT.token
+
+    @model_validator(mode="after")
+    def _custom_names_endpoints(self) -> OAuth2Settings:
+        if self.provider == "custom" and not self.token_url:
+            raise ValueError('provider "custom" needs token_url (and authorization_url)')
+        if self.provider == "custom" and not (
+            self.authorization_url or self.device_authorization_url
+        ):
+            raise ValueError(
+                'provider "custom" needs authorization_url or device_authorization_url'
+            )
+        return self
+
+
 class ImapSettings(Credentials):
+    oauth2: OAuth2Settings | None = None
     host: str = "localhost"
     port: int | None = None
     security: Literal["tls", "starttls", "plain"] = "tls"
@@ -94,6 +130,8 @@ class ImapSettings(Credentials):
 
 
 class SmtpSettings(Credentials):
+    # send with the OAuth2 sign-in of this account (its [accounts.imap.oauth2])
+    oauth2_account: str | None = None
     host: str = "localhost"
     port: int | None = None
     security: Literal["tls", "starttls", "plain"] = "starttls"
@@ -235,3 +273,6 @@ def _resolve_relative_paths(settings: Settings, base: Path) -> None:
     for account in settings.accounts:
         if account.maildir is not None:
             account.maildir = fix(account.maildir)
+        oauth2 = account.imap.oauth2 if account.imap is not None else None
+        if oauth2 is not None and oauth2.token_file is not None:
+            oauth2.token_file = fix(oauth2.token_file)

@@ -3,6 +3,8 @@
 The config model (``introgate.config.Credentials``) lists the sources; the first one that is
 set wins, in the order of its fields. Errors name the source (the variable, the command's
 program, the keyring service) and never the secret or a command's output, which may echo it.
+OAuth2 sign-ins (``introgate login``) keep their tokens in ``introgate.oauth``; SMTP
+borrows an IMAP account's sign-in (``smtp_signin``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import os
 import subprocess
 
-from introgate.config import Credentials
+from introgate.config import Credentials, OAuth2Settings, Settings
 from introgate.errors import ConfigError
 
 log = logging.getLogger("introgate.credentials")
@@ -98,3 +100,17 @@ def _from_keyring(service: str, username: str | None, purpose: str) -> str:
             f"{purpose}: no password for user {username!r} in keyring service {service!r}"
         )
     return str(value)
+
+
+def smtp_signin(settings: Settings) -> tuple[str, OAuth2Settings] | None:
+    """The account whose OAuth2 sign-in ``[smtp]`` sends with, and its settings."""
+    smtp = settings.smtp
+    if smtp is None or not smtp.oauth2_account:
+        return None
+    account = settings.account(smtp.oauth2_account)
+    if account.imap is None or account.imap.oauth2 is None:
+        raise ConfigError(
+            f"[smtp] oauth2_account = {smtp.oauth2_account!r}, but that account has no "
+            "[accounts.imap.oauth2] section to sign in with"
+        )
+    return account.name, account.imap.oauth2

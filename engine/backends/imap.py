@@ -33,10 +33,11 @@ from introgate.backends.base import (
     configured_folder,
 )
 from introgate.checkpoint import Checkpoint
-from introgate.config import FolderSettings, ImapSettings
+from introgate.config import FolderSettings, ImapSettings, OAuth2Settings
 from introgate.credentials import resolve_oauth2_token, resolve_password
 from introgate.errors import BackendError, ConfigError, ConnectionLost
 from introgate.mail import MailItem, MessageRef
+from introgate.oauth import fresh_access_token
 
 log = logging.getLogger("introgate.imap")
 
@@ -178,14 +179,45 @@ def _login(client: IMAPClient, account_name: str, settings: ImapSettings, where:
     if password is not None:
         client.login(settings.username, password)
         return
+    if settings.oauth2 is not None:
+        _signed_in_login(client, account_name, settings, settings.oauth2)
+        return
     token = resolve_oauth2_token(settings, purpose)
     if token is not None:
-        client.oauth2_login(settings.username, token)
+        _bearer_login(client, settings.username, token, "auto")
         return
     raise ConfigError(
-        f"{where}: no password source: set password_env, password_command, keyring_service "
-        "or oauth2_token_command"
+        f"{where}: no password source: set password_env, password_command, keyring_service, "
+        "oauth2_token_command, or sign in with OAuth2 ([accounts.imap.oauth2], `introgate login`)"
     )
+
+
+def _signed_in_login(
+    client: IMAPClient, account_name: str, settings: ImapSettings, oauth2: OAuth2Settings
+) -> None:
+    """Log in with the tokens ``introgate login`` stored; one refresh if the server refuses.
+
+    A token the server turns down before its announced expiry (revoked, or clocks that
+    disagree) is refreshed once and tried again; a refresh the provider refuses raises
+    ``LoginNeeded``, whose message tells the user to sign in again.
+    """
+    assert settings.username is not None
+    token = fresh_access_token(account_name, oauth2)
+    try:
+        _bearer_login(client, settings.username, token, oauth2.mechanism)
+    except LoginError:
+        log.info("account %r: the server refused the access token; refreshing it", account_name)
+        token = fresh_access_token(account_name, oauth2, refused=token)
+        _bearer_login(client, settings.username, token, oauth2.mechanism)
+
+
+def _bearer_login(client: IMAPClient, username: str, token: str, mechanism: str) -> None:
+    """OAUTHBEARER (RFC 7628) where the server offers it, else XOAUTH2 (Gmail, Microsoft)."""
+    offered = client.capabilities()
+    if mechanism == "oauthbearer" or (mechanism == "auto" and b"AUTH=OAUTHBEARER" in offered):
+        client.oauthbearer_login(username, token)
+    else:
+        client.oauth2_login(username, token)
 
 
 def _shutdown(client: IMAPClient) -> None:

@@ -19,6 +19,7 @@ from email.utils import format_datetime, getaddresses
 
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
+from introgate.credentials import smtp_signin
 from introgate.drafts.compose import REQUEST_HEADER, is_robot_address
 from introgate.drafts.smtp import send_message
 from introgate.drafts.untrusted import one_line, paragraphs
@@ -271,7 +272,7 @@ class DraftReview:
         else:
             message.replace_header("Date", sent_at)
         try:
-            refused = send_message(self.settings.smtp, message)
+            refused = send_message(self.settings.smtp, message, smtp_signin(self.settings))
         except IntrogateError:
             self.store.drafts.set_status(record.draft_id, DraftStatus.DRAFTED)  # nothing went out
             raise

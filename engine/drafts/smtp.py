@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 
-from introgate.config import SmtpSettings
+from introgate.config import OAuth2Settings, SmtpSettings
 from introgate.credentials import resolve_oauth2_token, resolve_password
 from introgate.errors import IntrogateError
+from introgate.oauth import fresh_access_token
 
 log = logging.getLogger("introgate.smtp")
 
@@ -24,8 +26,14 @@ class SendError(IntrogateError):
     """The SMTP server could not be reached or did not accept the message."""
 
 
-def send_message(smtp: SmtpSettings, message: EmailMessage) -> list[str]:
+def send_message(
+    smtp: SmtpSettings,
+    message: EmailMessage,
+    signin: tuple[str, OAuth2Settings] | None = None,
+) -> list[str]:
     """Hand ``message`` to the server for every To/Cc/Bcc recipient (Bcc is not transmitted).
+
+    ``signin``: the account and OAuth2 settings whose stored tokens log in (``oauth2_account``).
 
     Returns the recipients the server refused while accepting the others.
     """
@@ -43,7 +51,7 @@ def send_message(smtp: SmtpSettings, message: EmailMessage) -> list[str]:
             if smtp.security == "starttls":
                 client.starttls(context=context)
                 client.ehlo()
-            _log_in(client, smtp, where)
+            _log_in(client, smtp, where, signin)
             refused = client.send_message(message)
     except smtplib.SMTPAuthenticationError as exc:
         raise SendError(f"{where}: login refused ({exc.smtp_code})") from exc
@@ -68,13 +76,38 @@ def send_message(smtp: SmtpSettings, message: EmailMessage) -> list[str]:
     return sorted(refused)
 
 
-def _log_in(client: smtplib.SMTP, smtp: SmtpSettings, where: str) -> None:
+def _xoauth2(username: str, token: str) -> Callable[..., str]:
+    """The XOAUTH2 answer; to the server's error challenge, the empty line it waits for."""
+
+    def answer(challenge: bytes | None = None) -> str:
+        return f"user={username}\x01auth=Bearer {token}\x01\x01" if challenge is None else ""
+
+    return answer
+
+
+def _log_in(
+    client: smtplib.SMTP,
+    smtp: SmtpSettings,
+    where: str,
+    signin: tuple[str, OAuth2Settings] | None,
+) -> None:
     if not smtp.username:
+        return
+    if smtp.oauth2_account:
+        if signin is None:
+            raise SendError(f"{where}: oauth2_account is set but no sign-in was given")
+        account, oauth2 = signin
+        access = fresh_access_token(account, oauth2)
+        try:
+            client.auth("XOAUTH2", _xoauth2(smtp.username, access))
+        except smtplib.SMTPAuthenticationError:
+            # turned down before its announced expiry: one refresh, one more try
+            access = fresh_access_token(account, oauth2, refused=access)
+            client.auth("XOAUTH2", _xoauth2(smtp.username, access))
         return
     token = resolve_oauth2_token(smtp, where)
     if token is not None:
-        auth_string = f"user={smtp.username}\x01auth=Bearer {token}\x01\x01"
-        client.auth("XOAUTH2", lambda challenge=None: auth_string)
+        client.auth("XOAUTH2", _xoauth2(smtp.username, token))
         return
     password = resolve_password(smtp, where)
     if password is None:

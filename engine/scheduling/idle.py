@@ -21,6 +21,7 @@ from imapclient import IMAPClient
 from introgate.backends.imap import open_imap_client
 from introgate.config import ImapSettings
 from introgate.errors import ConnectionLost, IntrogateError
+from introgate.oauth import LoginNeeded
 
 log = logging.getLogger("introgate.idle")
 
@@ -61,6 +62,7 @@ class IdleWatcher(threading.Thread):
         self.unsupported = False
         self.connections = 0  # how many times a connection was opened (tests, status)
         self._established = False  # the current connection got as far as idling
+        self._told_login = False  # a pass was asked to report a sign-in that needs renewing
 
     def stop(self) -> None:
         self.stopping.set()
@@ -77,6 +79,17 @@ class IdleWatcher(threading.Thread):
                 # sleeps every night must not end up waiting the longest backoff
                 failures = 1 if self._established else failures + 1
                 delay = backoff_delay(failures)
+                if isinstance(exc, LoginNeeded):
+                    # only the user can fix this: the pass says so in one line (and keeps
+                    # retrying on its own schedule); one pass now, so they hear of it now
+                    log.debug(
+                        "%s: IDLE on %r waits for a new sign-in", self.account_name, self.folder
+                    )
+                    if not self._told_login:
+                        self._told_login = True
+                        self.on_new_mail()
+                    self.stopping.wait(delay)
+                    continue
                 known = isinstance(exc, IntrogateError | OSError | imaplib.IMAP4.error)
                 log.log(
                     logging.WARNING if known else logging.ERROR,
@@ -101,6 +114,7 @@ class IdleWatcher(threading.Thread):
                 return
             client.select_folder(self.folder, readonly=True)
             self._established = True
+            self._told_login = False
             log.debug("%s: idling on %r", self.account_name, self.folder)
             # mail that came while we were away: one pass catches up
             if self.connections > 1:

@@ -157,6 +157,34 @@ namespace inbox {{
 """
 
 
+def _with_oauth2(text: str, base: Path, introspection_url: str, version: tuple[int, int]) -> str:
+    """Add Dovecot's oauth2 passdb (2.3 syntax), validating tokens at ``introspection_url``."""
+    if version >= (2, 4):
+        raise RuntimeError("the oauth2 test set-up is written for Dovecot 2.3")
+    (base / "dovecot-oauth2.conf.ext").write_text(
+        f"introspection_mode = post\n"
+        f"introspection_url = {introspection_url}\n"
+        "force_introspection = yes\n"
+        "username_attribute = username\n"
+        "active_attribute = active\n"
+        "active_value = true\n"
+    )
+    text = text.replace(
+        "auth_mechanisms = plain login\n", "auth_mechanisms = plain login xoauth2 oauthbearer\n"
+    )
+    # refusing an expired token is part of these tests: no growing penalty for each refusal
+    text += "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n"
+    return text.replace(
+        "passdb {\n  driver = passwd-file\n",
+        "passdb {\n"
+        "  driver = oauth2\n"
+        "  mechanisms = xoauth2 oauthbearer\n"
+        f"  args = {base}/dovecot-oauth2.conf.ext\n"
+        "}\n"
+        "passdb {\n  driver = passwd-file\n  mechanisms = plain login\n",
+    )
+
+
 def _tls_settings(base: Path, version: tuple[int, int]) -> str:
     """Make a self-signed certificate for 127.0.0.1 and the settings that serve it."""
     subprocess.run(
@@ -207,11 +235,19 @@ class Dovecot:
         return self.base / "log" / "dovecot.log"
 
     @classmethod
-    def create(cls, base: Path, *, capabilities: str | None = None, tls: bool = False) -> Dovecot:
+    def create(
+        cls,
+        base: Path,
+        *,
+        capabilities: str | None = None,
+        tls: bool = False,
+        oauth2_introspection_url: str | None = None,
+    ) -> Dovecot:
         """A server in ``base``; ``capabilities`` replaces what it advertises after login.
 
         ``tls``: a self-signed certificate (``base/cert.pem``), STARTTLS on ``port`` and
-        implicit TLS on ``tls_port``.
+        implicit TLS on ``tls_port``. ``oauth2_introspection_url``: XOAUTH2 and OAUTHBEARER
+        logins too, each token checked by POSTing it there (RFC 7662 introspection).
         """
         base.mkdir(parents=True, exist_ok=True)
         _make_traversable(base)
@@ -232,6 +268,8 @@ class Dovecot:
                 "inet_listener imaps {\n    port = 0",
                 f"inet_listener imaps {{\n    port = {server.tls_port}",
             )
+        if oauth2_introspection_url is not None:
+            text = _with_oauth2(text, base, oauth2_introspection_url, major_minor)
         if capabilities is not None:
             text += f"imap_capability = {capabilities}\n"
         server.config.write_text(text)
