@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from imap.oauth_server import AuthServer
+
 from introgate.config import OAuth2Settings
 from introgate.oauth import LoginNeeded, fresh_access_token
 from introgate.oauth.providers import endpoints_for
