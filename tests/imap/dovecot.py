@@ -50,6 +50,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_OWN_BASE_PREFIX = "dovecot-base-"
+
+
+def _outside_private_folders(wanted: Path) -> Path:
+    """A folder for the server's files that Dovecot's users can reach for the whole test.
+
+    pytest makes its temporary root 0700 again whenever any pytest session starts, so a
+    server living below it loses access mid-test when other test runs share the machine
+    ("Temporary authentication failure"). The files live in /tmp instead; ``wanted``
+    becomes a link to them, so a failed test's files are still found beside it.
+    """
+    real = Path(tempfile.mkdtemp(prefix=_OWN_BASE_PREFIX, dir="/tmp"))
+    _make_traversable(real)
+    wanted.parent.mkdir(parents=True, exist_ok=True)
+    if not wanted.exists() and not wanted.is_symlink():
+        wanted.symlink_to(real, target_is_directory=True)
+    return real
+
+
 def _make_traversable(path: Path) -> None:
     """Open every parent up to / for search (x) so dovecot/dovenull can reach the files."""
     for parent in [path, *path.parents]:
@@ -249,8 +268,7 @@ class Dovecot:
         implicit TLS on ``tls_port``. ``oauth2_introspection_url``: XOAUTH2 and OAUTHBEARER
         logins too, each token checked by POSTing it there (RFC 7662 introspection).
         """
-        base.mkdir(parents=True, exist_ok=True)
-        _make_traversable(base)
+        base = _outside_private_folders(base)
         server = cls(base=base, port=free_port())
         for sub in ("state", "log", "mail", "home"):
             (base / sub).mkdir(exist_ok=True)
@@ -343,9 +361,11 @@ class Dovecot:
                 return
 
     def dispose(self) -> None:
-        """Stop for good and remove the socket folder outside ``base``."""
+        """Stop for good and remove the socket folder and the server's own folder."""
         self.stop()
         shutil.rmtree(self.run_dir, ignore_errors=True)
+        if self.base.name.startswith(_OWN_BASE_PREFIX):
+            shutil.rmtree(self.base, ignore_errors=True)
 
     def restart(self) -> None:
         self.stop()
