@@ -15,6 +15,7 @@ from introgate.drafts.templates import check_templates
 from introgate.errors import IntrogateError
 from introgate.explain import offline_known_people
 from introgate.recognition import Recogniser
+from introgate.recognition.registry import NetworkRegistry
 from introgate.rules import RuleSet, load_rules
 from introgate.rules.check import check_folders
 
@@ -46,11 +47,14 @@ def check_command(config: ConfigOption = None) -> None:
             return None
 
     recogniser = collect(lambda: Recogniser.load(settings))
+    # rules check network names against the networks recognition loaded (read again only
+    # when a network file is broken: then its valid siblings still count)
+    networks = recogniser.registry if recogniser is not None else None
     rulesets: dict[str, RuleSet | None] = {}
     for account in settings.accounts:
-        rulesets[account.name] = collect(_rules_loader(settings, account))
+        rulesets[account.name] = collect(_rules_loader(settings, account, networks))
     if not settings.accounts:
-        rulesets[""] = collect(_rules_loader(settings, None))
+        rulesets[""] = collect(_rules_loader(settings, None, networks))
     problems.extend(check_templates(settings))
     problems.extend(offline_known_people(settings).problems())
     for account in settings.accounts:
@@ -66,8 +70,10 @@ def check_command(config: ConfigOption = None) -> None:
     typer.echo(_summary(settings, recogniser, [r for r in rulesets.values() if r is not None]))
 
 
-def _rules_loader(settings: Settings, account: Account | None) -> Callable[[], RuleSet]:
-    return lambda: load_rules(settings, account)
+def _rules_loader(
+    settings: Settings, account: Account | None, networks: NetworkRegistry | None
+) -> Callable[[], RuleSet]:
+    return lambda: load_rules(settings, account, networks=networks)
 
 
 def _folder_problems(account: Account, ruleset: RuleSet) -> list[str]:

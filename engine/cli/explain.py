@@ -33,7 +33,7 @@ def explain_command(
     settings = settings_or_defaults(config)
     recogniser = loaded(lambda: Recogniser.load(settings))
     account = settings.accounts[0] if settings.accounts else None
-    rules = loaded(lambda: load_rules(settings, account))
+    rules = loaded(lambda: load_rules(settings, account, networks=recogniser.registry))
     known = offline_known_people(settings)
     unreadable = 0
     for path in files:
