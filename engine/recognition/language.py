@@ -14,15 +14,15 @@ from collections.abc import Mapping
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def guess_language(words: Mapping[str, frozenset[str]], *texts: str) -> str | None:
-    """The language whose words occur most often in ``texts``; None when none occurs."""
-    counts = dict.fromkeys(words, 0)
+def guess_language(language_of_word: Mapping[str, str], *texts: str) -> str | None:
+    """The language whose words occur most often in ``texts``; None when none occurs.
+
+    ``language_of_word``: lower-cased word -> the one language whose phrases use it.
+    """
+    counts: dict[str, int] = {}
     for text in texts:
         for word in _WORD.findall(text[:5000].lower()):
-            for language, known in words.items():
-                if word in known:
-                    counts[language] += 1
-    if not counts:
-        return None
-    best = max(counts, key=lambda language: counts[language])
-    return best if counts[best] > 0 else None
+            language = language_of_word.get(word)
+            if language is not None:
+                counts[language] = counts.get(language, 0) + 1
+    return max(counts, key=lambda language: counts[language]) if counts else None

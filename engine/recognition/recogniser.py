@@ -54,7 +54,7 @@ class Recogniser:
                 self._by_domain.setdefault(domain, network)
         self._federated = [n for n in networks if not n.domains]
         self._signal_headers = frozenset(h for n in networks for h in n.decisive_headers)
-        self._language_words = NetworkRegistry(tuple(networks)).language_words()
+        self._language_of_word = NetworkRegistry(tuple(networks)).language_of_words()
 
     @classmethod
     def load(cls, settings: Settings) -> Recogniser:
@@ -156,7 +156,7 @@ class Recogniser:
         language = (
             classification.language
             or network.body_language(content)
-            or guess_language(self._language_words, content.subject, content.text)
+            or guess_language(self._language_of_word, content.subject, content.text)
         )
         authenticated = authenticate(
             content.raw_headers, self.trusted_ids, network.own_domains(content)

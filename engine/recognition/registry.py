@@ -79,8 +79,9 @@ class NetworkRegistry:
                 return network.label
         return network_id
 
-    def language_words(self) -> dict[str, frozenset[str]]:
-        """Per language, the plain words of every phrase the network files give for it.
+    def language_of_words(self) -> dict[str, str]:
+        """Word -> language, for the plain words of every phrase the network files file
+        under exactly one language.
 
         Enough to tell the language of a notification whose exact phrases the files lack:
         a network rewords its subjects more often than its footers and labels.
@@ -98,4 +99,8 @@ class NetworkRegistry:
             if other != language
             for word in found & more
         }
-        return {language: frozenset(found - shared) for language, found in sorted(words.items())}
+        return {
+            word: language
+            for language, found in sorted(words.items())
+            for word in sorted(found - shared)
+        }
