@@ -4,28 +4,40 @@ Secrets are never required in the file: every password has an environment-variab
 command or keyring alternative, and all of them are ``SecretStr`` so they never print.
 Relative paths in the file are resolved against the file's own folder, so a config
 works from whatever directory the daemon is started in.
+
+Every value is checked when the file is loaded (durations, ports, choices), so
+``introgate check`` refuses exactly what a pass would refuse. A problem reads
+``FILE:LINE:COL: key.path: message`` like a rule or network file problem, or names the
+``INTROGATE_...`` variable when the value came from the environment.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
-from introgate.errors import ConfigError
+from introgate.durations import DurationOrUnlimited
+from introgate.errors import ConfigError, FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
+from introgate.toml_locate import TomlPositions, locate, syntax_error_place
 
 # any two-letter code: `introgate check` tells when no reply template exists in it
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 DEFAULT_CONFIG_NAME = "introgate.toml"
+ENV_PREFIX = "INTROGATE_"
+ENV_NESTING = "__"
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class _Section(BaseModel):
@@ -120,7 +132,7 @@ class OAuth2Settings(_Section):
 class ImapSettings(Credentials):
     oauth2: OAuth2Settings | None = None
     host: str = "localhost"
-    port: int | None = None
+    port: Port | None = None
     security: Literal["tls", "starttls", "plain"] = "tls"
     ca_file: Path | None = None
     connect_timeout: float = Field(default=15.0, gt=0)
@@ -133,7 +145,7 @@ class SmtpSettings(Credentials):
     # send with the OAuth2 sign-in of this account (its [accounts.imap.oauth2])
     oauth2_account: str | None = None
     host: str = "localhost"
-    port: int | None = None
+    port: Port | None = None
     security: Literal["tls", "starttls", "plain"] = "starttls"
     ca_file: Path | None = None
     timeout: float = Field(default=30.0, gt=0)
@@ -153,7 +165,8 @@ class Account(_Section):
     imap: ImapSettings | None = None
     folders: FolderSettings = Field(default_factory=FolderSettings)
     poll_interval: int = Field(default=300, ge=5)
-    backfill: str = "30d"
+    # how far back the first pass looks; timedelta(0) ("0"/"all") means everything
+    backfill: DurationOrUnlimited = timedelta(days=30)
     rules: list[str] | None = None  # rule names or files to use; None = all
 
     @model_validator(mode="after")
@@ -167,8 +180,8 @@ class Account(_Section):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="INTROGATE_",
-        env_nested_delimiter="__",
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_NESTING,
         extra="forbid",
     )
 
@@ -213,7 +226,7 @@ def default_config_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read and validate the configuration; errors name the file and the key."""
+    """Read and validate the configuration; raises ``FileProblems`` naming every bad value."""
     config_path = path or default_config_path()
     if not config_path.is_file():
         raise ConfigError(
@@ -221,33 +234,90 @@ def load_settings(path: Path | None = None) -> Settings:
             "(create one from config.example.toml, or pass --config PATH)"
         )
     try:
-        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+        text = config_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{config_path}: cannot read: {exc}") from exc
     try:
-        settings = Settings(**data)
-    except ValidationError as exc:
-        raise ConfigError(_describe_validation_error(config_path, exc)) from exc
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column, message = syntax_error_place(text, exc)
+        problem = FileProblem(config_path, line, column, "", message)
+        raise FileProblems([problem]) from exc
+    settings = validated_settings(data, config_path, locate(text))
     settings.config_path = config_path.resolve()
     _resolve_relative_paths(settings, config_path.resolve().parent)
     return settings
 
 
-def _describe_validation_error(config_path: Path, exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        location = _dotted(error["loc"])
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key {str(error['loc'][-1])!r}"
-            hint = closest(str(error["loc"][-1]), keys_at(Settings, error["loc"][:-1]))
-            if hint:
-                message += f" (did you mean {hint!r}?)"
-        else:
-            message = error["msg"]
-        lines.append(f"{config_path}: {location}: {message}")
-    return "\n".join(lines)
+def validated_settings(
+    data: dict[str, Any],
+    config_path: Path | None = None,
+    positions: TomlPositions | None = None,
+) -> Settings:
+    """``data`` (the file's tables) with the environment's overrides, checked as a whole."""
+    try:
+        return Settings(**data)
+    except SettingsError as exc:
+        # an INTROGATE_... variable holding a list or table that is not valid JSON
+        raise ConfigError(f"environment: {exc}") from exc
+    except ValidationError as exc:
+        where = config_path or Path("(built-in defaults)")
+        problems = [_problem(where, positions or TomlPositions(), error) for error in exc.errors()]
+        raise FileProblems(problems) from exc
+
+
+def _problem(config_path: Path, positions: TomlPositions, error: Any) -> FileProblem:
+    loc: tuple[int | str, ...] = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        message = f"unknown key {str(loc[-1])!r}"
+        hint = closest(str(loc[-1]), keys_at(Settings, loc[:-1]))
+        if hint:
+            message += f" (did you mean {hint!r}?)"
+    elif error["type"] in ("value_error", "assertion_error"):
+        message = str(error["msg"]).removeprefix("Value error, ")
+    else:
+        message = str(error["msg"])
+        if error["type"] != "missing" and "input" in error and not _secret(loc):
+            message += f" (got {_shown(error['input'])})"
+    variable = _environment_variable(loc)
+    if variable is not None:
+        return FileProblem(f"environment variable {variable}", None, None, _dotted(loc), message)
+    if error["type"] == "extra_forbidden":
+        at = positions.key(loc)
+    elif error["type"] == "missing":
+        at = positions.key(loc[:-1])
+    else:
+        at = positions.value(loc)
+    return FileProblem(config_path, at.line, at.column, _dotted(loc), message)
+
+
+def _environment_variable(loc: tuple[int | str, ...]) -> str | None:
+    """The ``INTROGATE_...`` variable that set the value at ``loc``, if one did."""
+    names = {name.upper(): name for name in os.environ}
+    parts: list[str] = []
+    found: str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            break
+        parts.append(part.upper())
+        candidate = ENV_PREFIX + ENV_NESTING.join(parts)
+        if candidate in names:
+            found = names[candidate]
+    return found
+
+
+def _secret(loc: tuple[int | str, ...]) -> bool:
+    """A bad value under a password key is never echoed: it may be the password."""
+    return any(isinstance(part, str) and "password" in part for part in loc)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

@@ -11,7 +11,6 @@ message already moved (the next pass sees it gone and closes the row).
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import weakref
@@ -25,7 +24,7 @@ from introgate.checkpoint import Checkpoint
 from introgate.config import Account, Settings
 from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
-from introgate.errors import ConfigError, ConnectionLost
+from introgate.errors import ConnectionLost
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
@@ -168,22 +167,6 @@ class Engine:
         )
 
 
-def parse_age(text: str) -> timedelta:
-    """``"30d"``, ``"12h"``, ``"2w"``; ``"0"`` or ``"all"`` means no limit."""
-    if text.strip().lower() in {"0", "all", "none", ""}:
-        return timedelta(0)
-    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
-    if not match:
-        raise ConfigError(f"age {text!r} is not like '30d', '12h', '2w' or '45m'")
-    amount, unit = int(match[1]), match[2]
-    return {
-        "m": timedelta(minutes=amount),
-        "h": timedelta(hours=amount),
-        "d": timedelta(days=amount),
-        "w": timedelta(weeks=amount),
-    }[unit]
-
-
 def run_pass(
     settings: Settings,
     account: Account,
@@ -204,7 +187,7 @@ def run_pass(
     report = PassReport(account=account.name, dry_run=dry_run)
     known = KnownPeople(settings, store, backend, remember=not dry_run)
     drafter = Drafter(settings, store, backend, account.name, known)
-    backfill = parse_age(account.backfill)
+    backfill = account.backfill
     if not dry_run and _draft_follow_due(backend):
         # before the scans, so the watched folder is what stays selected between passes
         _follow_drafts(settings, store, backend, account.name)

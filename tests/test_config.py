@@ -37,7 +37,7 @@ def test_typo_in_key_names_file_key_and_suggestion(write_config: Callable[..., P
     with pytest.raises(ConfigError) as error:
         load_settings(path)
     assert str(error.value) == (
-        f"{path}: templates.paht: unknown key 'paht' (did you mean 'path'?)"
+        f"{path}:24:1: templates.paht: unknown key 'paht' (did you mean 'path'?)"
     )
 
 
@@ -72,8 +72,11 @@ def test_missing_file_and_bad_toml_are_one_clear_line(tmp_path: Path) -> None:
         load_settings(tmp_path / "nope.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[identity\nname = 1\n")
-    with pytest.raises(ConfigError, match=r"bad.toml: not valid TOML: .*line 1"):
+    with pytest.raises(ConfigError) as error:
         load_settings(bad)
+    assert str(error.value) == (
+        f"{bad}:1:10: not valid TOML: Expected ']' at the end of a table declaration"
+    )
 
 
 def test_password_in_settings_never_prints(

@@ -15,11 +15,12 @@ from introgate.cli.check import check_command
 from introgate.cli.demo import demo_command
 from introgate.cli.drafts import drafts_app
 from introgate.cli.explain import explain_command
+from introgate.cli.loading import print_problems
 from introgate.cli.login import login_command
 from introgate.cli.run import run_command
 from introgate.cli.schema import schema_app
 from introgate.cli.status import status_command
-from introgate.errors import IntrogateError
+from introgate.errors import FileProblems, IntrogateError
 from introgate.logs import configure_logging
 
 app = typer.Typer(
@@ -73,6 +74,9 @@ app.add_typer(schema_app, name="schema")
 def main() -> None:
     try:
         app()
+    except FileProblems as exc:
+        print_problems(exc.problems)
+        sys.exit(2)
     except IntrogateError as exc:
         typer.echo(f"introgate: {exc}", err=True)
         sys.exit(2)

@@ -8,11 +8,11 @@ from typing import TypeVar
 import typer
 
 from introgate.backends import open_backend
-from introgate.cli.loading import problems_of
+from introgate.cli.loading import print_problems
 from introgate.cli.options import ConfigOption
 from introgate.config import Account, Settings, load_settings
 from introgate.drafts.templates import check_templates
-from introgate.errors import IntrogateError
+from introgate.errors import FileProblem, FileProblems, IntrogateError
 from introgate.explain import offline_known_people
 from introgate.recognition import Recogniser
 from introgate.recognition.registry import NetworkRegistry
@@ -31,20 +31,21 @@ def check_command(config: ConfigOption = None) -> None:
 
       introgate check --config ~/.config/introgate/config.toml
     """
-    settings = load_settings(config)
-    problems: list[str] = []
+    try:
+        settings = load_settings(config)
+    except FileProblems as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(1) from exc
+    problems: list[FileProblem | str] = []
 
     def collect(step: Callable[[], T]) -> T | None:
         try:
             return step()
-        except Exception as exc:
-            found = problems_of(exc)
-            if found is None:
-                if not isinstance(exc, IntrogateError):
-                    raise
-                found = [str(exc)]
-            problems.extend(found)
-            return None
+        except FileProblems as exc:
+            problems.extend(exc.problems)
+        except IntrogateError as exc:
+            problems.append(str(exc))
+        return None
 
     recogniser = collect(lambda: Recogniser.load(settings))
     # rules check network names against the networks recognition loaded (read again only
@@ -63,9 +64,7 @@ def check_command(config: ConfigOption = None) -> None:
             # IMAP folders need the server: `introgate run --once --dry-run` shows those
             problems.extend(_folder_problems(account, ruleset))
     if problems:
-        for problem in dict.fromkeys(problems):
-            typer.echo(problem, err=True)
-        typer.echo(f"{len(dict.fromkeys(problems))} problem(s) found", err=True)
+        print_problems(problems)
         raise typer.Exit(1)
     typer.echo(_summary(settings, recogniser, [r for r in rulesets.values() if r is not None]))
 

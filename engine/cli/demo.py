@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.panel import Panel
 
 from introgate.backends import FolderRole, open_backend
-from introgate.cli.loading import loaded
 from introgate.cli.render import print_report
 from introgate.cli.run import run_once
 from introgate.config import Account, load_settings
@@ -41,7 +40,7 @@ def demo_command(
     quiet_unless_verbose()
     config = write_demo(target)
     settings = load_settings(config)
-    engine = loaded(lambda: Engine.load(settings))
+    engine = Engine.load(settings)
     console = Console()
     console.print(f"demo mailbox: {target / 'Maildir'}  (config: {config})")
     account = settings.accounts[0]

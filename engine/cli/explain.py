@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from introgate.cli.loading import loaded, settings_or_defaults
+from introgate.cli.loading import settings_or_defaults
 from introgate.cli.options import ConfigOption
 from introgate.explain import explain_message, offline_known_people
 from introgate.recognition import Recogniser
@@ -31,9 +31,9 @@ def explain_command(
       introgate explain --json ~/Maildir/cur/* | jq .notification
     """
     settings = settings_or_defaults(config)
-    recogniser = loaded(lambda: Recogniser.load(settings))
+    recogniser = Recogniser.load(settings)
     account = settings.accounts[0] if settings.accounts else None
-    rules = loaded(lambda: load_rules(settings, account, networks=recogniser.registry))
+    rules = load_rules(settings, account, networks=recogniser.registry)
     known = offline_known_people(settings)
     unreadable = 0
     for path in files:

@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from introgate.backends import MailboxBackend, open_backend
-from introgate.cli.loading import loaded
 from introgate.cli.options import AccountOption, ConfigOption
 from introgate.cli.render import print_report
 from introgate.config import Account, Settings, load_settings
@@ -46,7 +45,7 @@ def run_command(
 
         raise typer.Exit(run_daemon(config, dry_run=dry_run))
     settings = load_settings(config)
-    engine = loaded(lambda: Engine.load(settings))
+    engine = Engine.load(settings)
     accounts = [settings.account(account)] if account else settings.accounts
     if not accounts:
         raise typer.BadParameter("the configuration has no [[accounts]]")

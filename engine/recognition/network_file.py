@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from introgate.errors import ConfigError
+from introgate.errors import FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
 from introgate.recognition.model import RequestKind
+from introgate.toml_locate import locate, syntax_error_place
 
 Source = Literal["subject", "from_name", "header", "body", "html"]
 # named groups an extraction pattern may fill
@@ -24,12 +25,8 @@ FIELD_GROUPS = frozenset({"name", "handle", "profile_url", "mutual", "note"})
 _PLACEHOLDERS = ("<<name>>", "<<handle>>")
 
 
-class NetworkFileErrors(ConfigError):
-    """One or more network files are broken; ``problems`` holds one located line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+class NetworkFileErrors(FileProblems):
+    """One or more network files are broken; ``problems`` has each, located in its file."""
 
 
 _LANGUAGE_KEY = re.compile(r"^(?:[a-z]{2}|any)$")
@@ -218,25 +215,27 @@ class NetworkFile(_Strict):
         return value
 
 
-def read_network_file(path: Path) -> tuple[NetworkFile | None, list[str]]:
+def read_network_file(path: Path) -> tuple[NetworkFile | None, list[FileProblem]]:
     """The validated file, or None and its problems, each located in the file."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}:1:1: network {path.stem!r}: cannot read: {exc}"]
+        return None, [FileProblem(path, 1, 1, f'network "{path.stem}"', f"cannot read: {exc}")]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        line, col = _toml_error_position(str(exc))
-        return None, [f'{path}:{line}:{col}: network "{path.stem}": not valid TOML: {exc}']
+        line, column, message = syntax_error_place(source, exc)
+        where = f'network "{path.stem}"'
+        return None, [FileProblem(path, line, column, where, message)]
     name = data.get("name") if isinstance(data.get("name"), str) else path.stem
     try:
         return NetworkFile.model_validate(data), []
     except ValidationError as exc:
+        positions = locate(source)
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            line, col = locate(source, loc)
+            at = positions.key(loc)
             field = _dotted(loc)
             if error["type"] == "extra_forbidden":
                 message = f"unknown key {str(loc[-1])!r}"
@@ -247,7 +246,9 @@ def read_network_file(path: Path) -> tuple[NetworkFile | None, list[str]]:
                 message = error["msg"]
                 if "input" in error and error["type"] != "missing":
                     message += f" (got {_short(error['input'])})"
-            problems.append(f'{path}:{line}:{col}: network "{name}": {field}: {message}')
+            problems.append(
+                FileProblem(path, at.line, at.column, f'network "{name}": {field}', message)
+            )
         return None, problems
 
 
@@ -256,49 +257,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _toml_error_position(message: str) -> tuple[int, int]:
-    match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-
-
 def _dotted(loc: tuple[Any, ...]) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(top level)"
-
-
-def locate(source: str, loc: tuple[Any, ...]) -> tuple[int, int]:
-    """Best line and column for a validation error's location in the TOML text.
-
-    tomllib keeps no positions, so we follow the location through table headers
-    (``[[requests]]`` N times), dotted keys and ``key =`` lines, narrowing as we go.
-    """
-    position = 0
-    path: list[str] = []
-    for index, part in enumerate(loc):
-        if isinstance(part, int):
-            if not path:
-                continue
-            header = re.compile(
-                r"(?m)^[ \t]*\[\[[ \t]*" + re.escape(".".join(path)) + r"[ \t]*\]\]"
-            )
-            found = list(header.finditer(source))
-            if part < len(found):
-                position = found[part].start()
-                path = []
-            continue
-        path.append(str(part))
-        table = re.compile(r"(?m)^[ \t]*\[\[?[ \t]*" + re.escape(".".join(path)) + r"[ \t]*\]\]?")
-        match = table.search(source, position)
-        if match and (index + 1 < len(loc) and isinstance(loc[index + 1], int)) is False:
-            position = match.start()
-            path = []
-            continue
-        key = re.compile(r"(?m)(?:^|[{,.\s])[ \t]*" + re.escape(str(part)) + r"[ \t]*(?:=|\.)")
-        match = key.search(source, position)
-        if match:
-            position = match.start() + (match.group(0).index(str(part)))
-    line = source.count("\n", 0, position) + 1
-    column = position - (source.rfind("\n", 0, position) + 1) + 1
-    return line, column

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from introgate.config import Settings
+from introgate.errors import FileProblem
 from introgate.recognition.network import CompiledNetwork
 from introgate.recognition.network_file import NetworkFileErrors, read_network_file
 from introgate.resources import shipped_networks_dir
@@ -22,17 +23,17 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _REGEX_SYNTAX = re.compile(r"\(\?P<\w+>|\(\?[:=!]|\\[A-Za-z]")
 
 
-def network_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+def network_files(paths: list[Path]) -> tuple[list[Path], list[FileProblem]]:
     """The ``*.toml`` files named by ``paths`` (files, or folders of files), in order."""
     files: list[Path] = []
-    problems: list[str] = []
+    problems: list[FileProblem] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(f"{path}:1:1: network file or folder not found")
+            problems.append(FileProblem(path, None, None, "", "network file or folder not found"))
     return files, problems
 
 
@@ -43,7 +44,7 @@ class NetworkRegistry:
     networks: tuple[CompiledNetwork, ...]
 
     @classmethod
-    def read(cls, settings: Settings) -> tuple[NetworkRegistry, list[str]]:
+    def read(cls, settings: Settings) -> tuple[NetworkRegistry, list[FileProblem]]:
         """The networks whose files are valid, and one located problem per broken file."""
         shipped, problems = network_files([shipped_networks_dir()])
         user, user_problems = network_files(list(settings.recognition.networks_paths))

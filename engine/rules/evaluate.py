@@ -19,7 +19,7 @@ from introgate.facts import MessageFacts
 from introgate.rules.actions import Action
 from introgate.rules.conditions import Condition, MessageView
 from introgate.rules.conditions.combine import AnyOf, ConditionResult, NotAll, run_group
-from introgate.rules.locate import TomlPositions
+from introgate.toml_locate import TomlPositions
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from introgate.config import Account, Settings
-from introgate.errors import IntrogateError
+from introgate.errors import FileProblem, FileProblems
 from introgate.recognition.registry import NetworkRegistry
 from introgate.resources import shipped_rules_dir, shipped_templates_dir
 from introgate.rules import actions, conditions
@@ -28,33 +28,27 @@ from introgate.rules.conditions import Condition
 from introgate.rules.conditions.combine import AnyOf, NotAll, order_conditions
 from introgate.rules.context import LoadContext, did_you_mean
 from introgate.rules.evaluate import CompiledRule, RuleSet
-from introgate.rules.locate import KeyPath, Position, TomlPositions, locate
 from introgate.rules.schema import ANY, CONTINUE, NOT, allowed_keys, models
+from introgate.toml_locate import KeyPath, Position, TomlPositions, locate, syntax_error_place
 
 RULE = "rule"
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-class RuleFileErrors(IntrogateError):
-    """Rule files that do not check; ``problems`` has one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the rules"
-        super().__init__(count + ":\n" + "\n".join(problems))
+class RuleFileErrors(FileProblems):
+    """Rule files that do not check; ``problems`` has every problem, each at its place."""
 
 
 # -- which files ----------------------------------------------------------------------
 
 
-def rule_files(settings: Settings) -> tuple[list[Path], list[str]]:
+def rule_files(settings: Settings) -> tuple[list[Path], list[FileProblem]]:
     """The rule files to read, in name order, and the configured paths that do not exist.
 
     Shipped and configured files are sorted together by file name, so a user's
     ``10-vip.toml`` runs before the shipped ``default.toml`` and ``zz-late.toml`` after it.
     """
     found: list[Path] = []
-    problems: list[str] = []
+    problems: list[FileProblem] = []
     if settings.rules.use_shipped:
         found.extend(_toml_files_in(shipped_rules_dir()))
     for path in settings.rules.paths:
@@ -64,7 +58,9 @@ def rule_files(settings: Settings) -> tuple[list[Path], list[str]]:
             found.append(path)
         else:
             where = f" (in {settings.config_path})" if settings.config_path else ""
-            problems.append(f"{path}: rule file or folder not found{where}")
+            problems.append(
+                FileProblem(path, None, None, "", f"rule file or folder not found{where}")
+            )
     unique = {path.resolve(): path for path in found}
     files = sorted(unique.values(), key=lambda path: (path.name, str(path)))
     return files, problems
@@ -103,26 +99,27 @@ class LoadedFile:
     names: list[tuple[str, Position]]
 
 
-def read_rule_file(path: Path, context: LoadContext) -> tuple[LoadedFile | None, list[str]]:
+def read_rule_file(path: Path, context: LoadContext) -> tuple[LoadedFile | None, list[FileProblem]]:
     """One file's rules, or its problems (all of them)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}:1:1: cannot read: {exc}"]
+        return None, [FileProblem(path, 1, 1, "", f"cannot read: {exc}")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_toml_problem(path, text, exc)]
+        line, column, message = syntax_error_place(text, exc)
+        return None, [FileProblem(path, line, column, "", message)]
     positions = locate(text)
-    problems: list[str] = []
+    problems: list[FileProblem] = []
     for key in data:
         if key != RULE:
             at = positions.key((key,))
-            problems.append(f"{path}:{at}: {key}: unknown key{did_you_mean(key, [RULE])}")
+            problems.append(_at(path, at, key, f"unknown key{did_you_mean(key, [RULE])}"))
     tables = data.get(RULE, [])
     if not isinstance(tables, list):
         at = positions.value((RULE,))
-        problems.append(f"{path}:{at}: {RULE}: expected [[rule]] tables, got {_shown(tables)}")
+        problems.append(_at(path, at, RULE, f"expected [[rule]] tables, got {_shown(tables)}"))
         return None, sorted(problems, key=_place)
     loaded = LoadedFile(path, [], positions, [])
     _, _, rule_model = models()
@@ -130,7 +127,7 @@ def read_rule_file(path: Path, context: LoadContext) -> tuple[LoadedFile | None,
         label = _rule_label(raw, index)
         at_rule = positions.value((RULE, index))
         if not isinstance(raw, dict):
-            problems.append(f"{path}:{at_rule}: rule {label}: expected a [[rule]] table")
+            problems.append(_at(path, at_rule, f"rule {label}", "expected a [[rule]] table"))
             continue
         if isinstance(raw.get("name"), str) and raw["name"]:
             # even a rule with other problems must not share its name
@@ -146,10 +143,12 @@ def read_rule_file(path: Path, context: LoadContext) -> tuple[LoadedFile | None,
     return loaded, sorted(problems, key=_place)
 
 
-def _place(problem: str) -> tuple[int, int]:
-    """Line and column of a problem, to list a file's problems top to bottom."""
-    match = re.match(r".*?:(\d+):(\d+): ", problem)
-    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+def _place(problem: FileProblem) -> tuple[int, int]:
+    return problem.order
+
+
+def _at(path: Path, at: Position, key: str, message: str) -> FileProblem:
+    return FileProblem(path, at.line, at.column, key, message)
 
 
 def _rule_label(raw: Any, index: int) -> str:
@@ -201,25 +200,13 @@ def _compile_group(model: BaseModel, raw: dict[str, Any]) -> tuple[Condition, ..
 # -- problems -------------------------------------------------------------------------
 
 
-def _toml_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
-    message = str(exc)
-    match = _TOML_POSITION.search(message)
-    if match:
-        line, column = match.group(1), match.group(2)
-        message = message[: match.start()]
-    else:
-        line, column = str(max(1, text.count("\n") + 1)), "1"
-        message = re.sub(r"\s*\(at end of document\)$", " at the end of the file", message)
-    return f"{path}:{line}:{column}: not valid TOML: {message}"
-
-
 def _validation_problem(
     path: Path,
     positions: TomlPositions,
     index: int,
     label: str,
     error: Any,
-) -> str:
+) -> FileProblem:
     loc: tuple[str | int, ...] = tuple(error["loc"])
     full: KeyPath = (RULE, index, *loc)
     kind = error["type"]
@@ -233,7 +220,7 @@ def _validation_problem(
         at = positions.value(full)
         message = _message(error)
     field = _dotted(loc) or "(rule)"
-    return f"{path}:{at}: rule {label}: {field}: {message}"
+    return _at(path, at, f"rule {label}: {field}", message)
 
 
 def _key_hint(loc: tuple[str | int, ...]) -> str:
@@ -324,7 +311,8 @@ def load_rules(
         try:
             result, file_problems = read_rule_file(path, context)
         except RecursionError:
-            result, file_problems = None, [f"{path}:1:1: rules are nested too deeply to check"]
+            result = None
+            file_problems = [FileProblem(path, 1, 1, "", "rules are nested too deeply to check")]
         problems.extend(file_problems)
         if result is not None:
             loaded.append(result)
@@ -343,16 +331,20 @@ def load_rules(
     )
 
 
-def _duplicate_names(loaded: list[LoadedFile]) -> list[str]:
+def _duplicate_names(loaded: list[LoadedFile]) -> list[FileProblem]:
     first: dict[str, tuple[Path, Position]] = {}
-    problems: list[str] = []
+    problems: list[FileProblem] = []
     for result in loaded:
         for name, at in result.names:
             if name in first:
                 path, where = first[name]
                 problems.append(
-                    f"{result.path}:{at}: rule {json.dumps(name, ensure_ascii=False)}: name: "
-                    f"duplicate rule name, first used at {path}:{where.line}"
+                    _at(
+                        result.path,
+                        at,
+                        f"rule {json.dumps(name, ensure_ascii=False)}: name",
+                        f"duplicate rule name, first used at {path}:{where.line}",
+                    )
                 )
             else:
                 first[name] = (result.path, at)
@@ -361,13 +353,18 @@ def _duplicate_names(loaded: list[LoadedFile]) -> list[str]:
 
 def _select(
     rules: list[CompiledRule], files: list[Path], account: Account, settings: Settings
-) -> tuple[list[CompiledRule], list[str]]:
+) -> tuple[list[CompiledRule], list[FileProblem]]:
     """The account's subset: each entry names a rule or a rule file (with or without .toml)."""
     wanted = set(account.rules or ())
     choices = {rule.name for rule in rules} | {p.name for p in files} | {p.stem for p in files}
     problems = [
-        f"{settings.config_path or 'configuration'}: account {json.dumps(account.name)}: rules: "
-        f"no rule or rule file named {json.dumps(entry)}{did_you_mean(entry, sorted(choices))}"
+        FileProblem(
+            settings.config_path or "configuration",
+            None,
+            None,
+            f"account {json.dumps(account.name)}: rules",
+            f"no rule or rule file named {json.dumps(entry)}{did_you_mean(entry, sorted(choices))}",
+        )
         for entry in account.rules or ()
         if entry not in choices
     ]

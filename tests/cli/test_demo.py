@@ -64,7 +64,7 @@ def test_check_names_the_file_and_the_misspelt_key(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert result.stderr == (
-        f"introgate: {config}: identity.nmae: unknown key 'nmae' (did you mean 'name'?)\n"
+        f"{config}:2:1: identity.nmae: unknown key 'nmae' (did you mean 'name'?)\n1 problem found\n"
     )

@@ -74,7 +74,7 @@ def broken(tmp_path: Path, text: str) -> list[str]:
     with pytest.raises(NetworkFileErrors) as raised:
         load(tmp_path)
     assert isinstance(raised.value, ConfigError)
-    return raised.value.problems
+    return [str(problem) for problem in raised.value.problems]
 
 
 def test_misspelt_key_names_file_line_column_network_and_suggests(tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_all_broken_files_are_reported_at_once(tmp_path: Path) -> None:
     (tmp_path / "b.toml").write_text('name = "b"\nlabel = "B"\nrequests = []\n', encoding="utf-8")
     with pytest.raises(NetworkFileErrors) as raised:
         load(tmp_path)
-    text = "\n".join(raised.value.problems)
+    text = "\n".join(str(problem) for problem in raised.value.problems)
     assert 'network "a": label: Field required' in text
     assert 'network "b": requests: List should have at least 1 item' in text
 

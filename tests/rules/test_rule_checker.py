@@ -16,7 +16,7 @@ from tests.rules.rules_kit import LoadRules
 def problems(load: LoadRules, files: dict[str, str] | str) -> list[str]:
     with pytest.raises(RuleFileErrors) as caught:
         load(files)
-    return caught.value.problems
+    return [str(problem) for problem in caught.value.problems]
 
 
 def test_bad_toml_points_at_the_character(load: LoadRules, rules_dir: Path) -> None:
@@ -100,7 +100,7 @@ when.header = { name = "List-Id", matches = "[z-a]" }
         f'{file}:3:28: rule "patterns": when.subject_matches: not a valid regular expression: '
         "missing ), unterminated subpattern at position 0",
         f'{file}:3:54: rule "patterns": when.older_than: "2 weeks" is not a duration: '
-        'write a whole number and h, d or w, e.g. "14d"',
+        'write a whole number and m, h, d or w, like "30d", "12h", "2w" or "45m"',
         f'{file}:6:45: rule "header": when.header[0].matches: not a valid regular expression: '
         "bad character range z-a at position 1",
     ]
@@ -175,7 +175,7 @@ def test_configured_paths_and_account_selections_must_exist(
     account = Account(name="work", backend="maildir", maildir=Path("/m"), rules=["a", "rule.toml"])
     with pytest.raises(RuleFileErrors) as caught:
         load_rules(settings, account)
-    assert caught.value.problems == [
+    assert [str(problem) for problem in caught.value.problems] == [
         f"{rules_dir / 'gone.toml'}: rule file or folder not found",
         'configuration: account "work": rules: no rule or rule file named "rule.toml" '
         '(did you mean "rules.toml"?)',
@@ -208,4 +208,6 @@ def test_a_rule_nested_absurdly_deep_is_a_problem_not_a_crash(tmp_path: Path) ->
     path.write_text(f'[[rule]]\nname = "deep"\nwhen = {when}\nthen = {{ flag = true }}\n')
     with pytest.raises(RuleFileErrors) as error:
         load_rules(Settings(rules={"use_shipped": False, "paths": [path]}))
-    assert error.value.problems == [f"{path}:1:1: rules are nested too deeply to check"]
+    assert [str(problem) for problem in error.value.problems] == [
+        f"{path}:1:1: rules are nested too deeply to check"
+    ]

@@ -95,7 +95,7 @@ def test_a_registered_condition_refuses_a_bad_setting_at_load_and_is_in_the_sche
 ) -> None:
     with pytest.raises(RuleFileErrors) as raised:
         load(CUSTOM_RULE.replace("subject_words_at_least = 4", "subject_words_at_least = 0"))
-    assert raised.value.problems == [
+    assert [str(problem) for problem in raised.value.problems] == [
         f'{rules_dir / "rules.toml"}:4:45: rule "long-subjects": '
         "when.any[0].subject_words_at_least: must be at least 1"
     ]
@@ -110,7 +110,7 @@ def test_a_condition_not_in_the_registry_is_an_unknown_key(
 ) -> None:
     with pytest.raises(RuleFileErrors) as raised:
         load(CUSTOM_RULE)
-    assert raised.value.problems == [
+    assert [str(problem) for problem in raised.value.problems] == [
         f'{rules_dir / "rules.toml"}:4:20: rule "long-subjects": '
         'when.any[0].subject_words_at_least: unknown key (did you mean "subject_matches"?)'
     ]

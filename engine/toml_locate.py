@@ -1,4 +1,7 @@
-"""Line and column of every key and value in a TOML text.
+"""Line and column of every key and value in a TOML text, and of TOML syntax errors.
+
+Shared by the config, rule files and network files, so all three point at problems the
+same way (``FILE:LINE:COL``).
 
 ``tomllib`` parses without positions, and an error that says only "rule 3, when.kind" makes
 the user count ``[[rule]]`` headers by hand. This scanner walks a text that ``tomllib``
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
 from dataclasses import dataclass, field
 
 KeyPath = tuple[str | int, ...]
@@ -259,3 +263,39 @@ def locate(text: str) -> TomlPositions:
         return scanner.document()
     except (_StopScanning, IndexError, ValueError):
         return scanner.positions
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
+_TABLE_TWICE = re.compile(r"Cannot declare \((.*?),?\) twice")
+_KEY_ON_LINE = re.compile(r"\s*(.+?)\s*=")
+
+
+def syntax_error_place(text: str, exc: tomllib.TOMLDecodeError) -> tuple[int, int, str]:
+    """Line, column and a message for a TOML syntax error, in the words of the file.
+
+    ``tomllib`` says ``Cannot overwrite a value (at line 3, column 11)``, pointing past
+    the value; the user reads ``duplicate key "name"`` at the key instead.
+    """
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    if match is None:
+        line = max(1, text.count("\n") + 1)
+        return line, 1, "not valid TOML: " + _TOML_AT_END.sub(" at the end of the file", message)
+    line, column = int(match.group(1)), int(match.group(2))
+    message = message[: match.start()]
+    lines = text.splitlines()
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    twice = _TABLE_TWICE.fullmatch(message)
+    if twice is not None:
+        table = ".".join(part.strip().strip("'\"") for part in twice.group(1).split(","))
+        start = len(written) - len(written.lstrip())
+        return line, start + 1, f"duplicate table [{table}]"
+    if message == "Cannot overwrite a value":
+        key = _KEY_ON_LINE.match(written)
+        if key is None:
+            return line, column, "duplicate key"
+        name = key.group(1)
+        shown = name if name.startswith(('"', "'")) else f'"{name}"'
+        return line, key.start(1) + 1, f"duplicate key {shown}"
+    return line, column, f"not valid TOML: {message}"
