@@ -1,19 +1,19 @@
-"""What a pass costs an IMAP server: run against a throwaway local Dovecot, print numbers.
+"""What a pass costs an IMAP server, inside one process: commands, bytes, IDLE latency.
 
     .venv/bin/python bench/imap_poll.py [--sizes 1000 50000] [--idle-samples 20]
 
-For each INBOX size (built by writing files straight into the Maildir): the first pass
-(throughput, bytes fetched per message), then a pass with nothing new (IMAP commands and
-wall time; these should not grow with the mailbox). Then IDLE latency: a request
-delivered while the daemon idles, until its pass has drafted the reply. Needs root and
-Dovecot (dovecot-imapd), like tests/imap.
+For each INBOX size (bench/inbox_builder.py: 2 % contact requests, written straight into
+the Maildir): the first pass (throughput, bytes fetched per message), then a pass with
+nothing new (IMAP commands and wall time; these should not grow with the mailbox). Then
+IDLE latency: a request delivered while the daemon idles, until its pass has drafted the
+reply. The passes are timed inside this process (engine loaded, output off): no start-up,
+config or rendering; bench/whole_process.py measures what a user waits for. Needs root
+and Dovecot (dovecot-imapd), like tests/imap.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import pwd
 import resource
 import statistics
 import sys
@@ -24,18 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from dovecot_server import Dovecot, dovecot_installed
+from inbox_builder import build_inbox
 
-from introgate.backends.imap import ImapBackend  # noqa: E402
-from introgate.config import Settings, load_settings  # noqa: E402
-from introgate.demo import linkedin_invitation, ordinary  # noqa: E402
-from introgate.pipeline import Engine, PassReport  # noqa: E402
-from introgate.scheduling.daemon import Daemon  # noqa: E402
-from introgate.state import SqliteStore  # noqa: E402
-from tests.imap.dovecot import Dovecot, dovecot_installed  # noqa: E402
-
-REQUESTS_PER_MAILBOX = 10  # the same in every size, so only the mailbox size differs
+from introgate.backends.imap import ImapBackend
+from introgate.config import Settings, load_settings
+from introgate.demo import linkedin_invitation
+from introgate.pipeline import Engine, PassReport
+from introgate.scheduling.daemon import Daemon
+from introgate.state import SqliteStore
 
 CONFIG = """
 [identity]
@@ -96,38 +93,6 @@ class WireCounter:
         imap.readline = readline
 
 
-def build_mailbox(server: Dovecot, size: int) -> None:
-    """``size`` messages in INBOX/cur, REQUESTS_PER_MAILBOX of them contact requests."""
-    from email.headerregistry import Address
-
-    cur = server.maildir / "cur"
-    every = max(1, size // REQUESTS_PER_MAILBOX)
-    bodies = [
-        ordinary(
-            Address(f"Sender {n}", f"sender{n}", "kunde.example"),
-            f"Re: Angebot {n}",
-            "Hallo\n" * 20,
-        )
-        for n in range(50)
-    ]
-    stamp = time.time() - 3600
-    for n in range(size):
-        if n % every == every - 1:
-            raw = linkedin_invitation(
-                f"Bench Person{n}", f"bench-person-{n}", "Consultant", language="en", note=None
-            ).as_bytes()
-        else:
-            message = bodies[n % len(bodies)]
-            del message["Message-ID"]
-            message["Message-ID"] = f"<bench-{size}-{n}@kunde.example>"
-            raw = message.as_bytes()
-        path = cur / f"{int(stamp) + n}.M{n}P1.bench:2,S"
-        path.write_bytes(raw)
-    entry = pwd.getpwnam("dovecot")
-    for path in cur.iterdir():
-        os.chown(path, entry.pw_uid, entry.pw_gid)
-
-
 def run_pass(
     settings: Settings, engine: Engine, kept: ImapBackend | None = None
 ) -> tuple[PassReport, int, int, float]:
@@ -157,7 +122,8 @@ def run_pass(
 def measure_size(base: Path, size: int) -> dict[str, Any]:
     server = Dovecot.create(base / f"dovecot-{size}")
     started = time.perf_counter()
-    build_mailbox(server, size)
+    mix = build_inbox(server.maildir, size)
+    server.chown_mail()
     built = time.perf_counter() - started
     server.start()
     try:
@@ -181,6 +147,7 @@ def measure_size(base: Path, size: int) -> dict[str, Any]:
             kept.close()
         return {
             "size": size,
+            "mix": mix.describe(),
             "built_seconds": built,
             "first_scanned": first.scanned,
             "first_drafted": first.drafted,
@@ -218,8 +185,8 @@ def idle_latency(server: Dovecot, settings: Settings, samples: int) -> list[floa
     latencies = []
     try:
         ready.wait(120)
-        watcher = daemon.runners["bench"].watcher
-        assert watcher is not None
+        if not daemon.runners["bench"].watchers:
+            raise RuntimeError("the daemon watches no folder with IDLE")
         for n in range(samples):
             time.sleep(0.3)  # the watcher is back in IDLE after the previous pass
             drafted.clear()
@@ -291,7 +258,8 @@ def main() -> int:
                         f"messages: {ratio:.2f}x the time, {max(large[commands])} vs "
                         f"{max(small[commands])} commands"
                     )
-            print(f"(each size: {REQUESTS_PER_MAILBOX} contact requests, the rest ordinary mail)")
+            for r in results:
+                print(f"INBOX {r['mix']}")
             if args.idle_samples:
                 first = results[0]
                 latencies = idle_latency(first["server"], first["settings"], args.idle_samples)
