@@ -372,8 +372,9 @@ def print_size_table(size: int, mix: MailboxMix, results: dict[tuple[str, str], 
         print(f"ratios, {name} pass: {', '.join(ratios)}")
     print("what each run reported:")
     for (tool, name), samples in results.items():
-        for n, line in enumerate(samples.detail, 1):
-            print(f"  {tool} {name} #{n}: {line}")
+        for line in dict.fromkeys(samples.detail):
+            runs = samples.detail.count(line)
+            print(f"  {tool} {name} ({runs} of {len(samples.detail)} runs): {line}")
 
 
 def print_startup(timings: dict[str, Samples]) -> None:
