@@ -38,9 +38,9 @@ COUNTED = (
         "~",
         "<method 'execute' of 'sqlite3.Connection' objects>",
     ),
-    ("StateStore.transaction (BEGIN IMMEDIATE ... COMMIT)", "store.py", "transaction"),
-    ("StateStore.record (one processed row)", "store.py", "record"),
-    ("StateStore.audit (one audit row)", "store.py", "audit"),
+    ("state transactions (BEGIN IMMEDIATE ... COMMIT)", "state/sqlite/database.py", "transaction"),
+    ("processed-message rows written", "state/sqlite/messages.py", "record"),
+    ("audit rows written", "state/sqlite/audit.py", "record"),
     ("rich Table.add_row", "table.py", "add_row"),
 )
 
