@@ -176,15 +176,15 @@ def tool_version(argv: Sequence[str]) -> str:
     return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr) else ""
 
 
-def git_commit() -> str:
+def git_commit(checkout: Path) -> str:
     head = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        ["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=no"],
         capture_output=True,
         text=True,
         check=False,
@@ -192,10 +192,10 @@ def git_commit() -> str:
     return f"{head}{' (with uncommitted changes)' if dirty else ''}"
 
 
-def engine_commit() -> str:
+def engine_commit(checkout: Path) -> str:
     """The last commit that changed what introgate runs (bench/ changes do not count)."""
     return subprocess.run(
-        ["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs %s", "--", "engine", "rules"],
+        ["git", "-C", str(checkout), "log", "-1", "--format=%h %cs %s", "--", "engine", "rules"],
         capture_output=True,
         text=True,
         check=False,
@@ -210,8 +210,11 @@ def load_average() -> str:
 class Bench:
     """One size: the indexed template mailbox, and fresh copies of it for each run."""
 
-    def __init__(self, base: Path, size: int, imapfilter: str | None) -> None:
+    def __init__(
+        self, base: Path, size: int, imapfilter: str | None, introgate: Path | None = None
+    ) -> None:
         self.base = base
+        self.introgate = str(introgate or Path(sys.executable).parent / "introgate")
         self.size = size
         self.imapfilter = imapfilter
         self.server = Dovecot.create(base / "dovecot")
@@ -281,7 +284,7 @@ class Bench:
             return argv, argv
         config = work / "introgate.toml"
         config.write_text(INTROGATE_CONFIG.format(port=port, user=user, password=password))
-        argv = [str(Path(sys.executable).parent / "introgate"), "run", "--once", "-c", str(config)]
+        argv = [self.introgate, "run", "--once", "-c", str(config)]
         return argv, argv
 
     def measure(self, tool: str, results: dict[tuple[str, str], Samples]) -> Path:
@@ -305,12 +308,11 @@ class Bench:
 
     def startup(self, work: Path, repeat: int = 5) -> dict[str, Samples]:
         """Start-up of short commands against the state ``work``'s introgate runs left."""
-        introgate = str(Path(sys.executable).parent / "introgate")
         config = str(work / "introgate.toml")
         timings: dict[str, Samples] = {}
         for _ in range(repeat):
             for command in STARTUP_COMMANDS:
-                argv = [introgate, *command]
+                argv = [self.introgate, *command]
                 if command[0] not in ("--version", "--help"):
                     argv += ["-c", config]
                 output = work / "startup.out"
@@ -401,6 +403,13 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--tools", default=",".join(TOOLS), help="subset of " + ",".join(TOOLS))
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=ROOT,
+        help="measure the introgate of this checkout (its .venv/bin/introgate): a worktree "
+        "pinned at the commit to measure, so that edits here cannot change a running bench",
+    )
     parser.add_argument("--note", default="", help="a line for the header (e.g. machine load)")
     args = parser.parse_args()
     if not dovecot_installed():
@@ -417,10 +426,15 @@ def main() -> int:
     if "introgate" not in tools:
         print("--tools must include introgate (the ratios are about it)", file=sys.stderr)
         return 2
-    introgate = str(Path(sys.executable).parent / "introgate")
+    checkout = args.checkout.resolve()
+    introgate = checkout / ".venv" / "bin" / "introgate"
+    if not introgate.exists():
+        print(f"{introgate} does not exist (pip install -e {checkout})", file=sys.stderr)
+        return 2
     print(f"whole-process benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"checkout at {git_commit()}; {tool_version([introgate, '--version'])}")
-    print(f"engine last changed in {engine_commit()}")
+    version = tool_version([str(introgate), "--version"])
+    print(f"introgate from {checkout} at {git_commit(checkout)}; {version}")
+    print(f"engine last changed in {engine_commit(checkout)}")
     print(
         f"{tool_version(['dovecot', '--version'])} (Dovecot); "
         f"{tool_version([imapfilter, '-V']) if imapfilter else 'imapfilter not run'}; "
@@ -433,7 +447,7 @@ def main() -> int:
     timings: dict[str, Samples] | None = None
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"introgate-whole-{size}-") as tmp:
-            bench = Bench(Path(tmp), size, imapfilter)
+            bench = Bench(Path(tmp), size, imapfilter, introgate)
             try:
                 started = time.perf_counter()
                 mix = bench.build()
