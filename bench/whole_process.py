@@ -33,6 +33,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -412,6 +413,8 @@ def main() -> int:
     )
     parser.add_argument("--note", default="", help="a line for the header (e.g. machine load)")
     args = parser.parse_args()
+    # stopped with SIGTERM: unwind, so each size's Dovecot is stopped and its folder removed
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     if not dovecot_installed():
         print("Dovecot is not installed (apt-get install dovecot-imapd)", file=sys.stderr)
         return 2
