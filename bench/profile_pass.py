@@ -21,7 +21,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from whole_process import Bench
+from whole_process import ROOT, Bench
 
 # (label, substring of a pstats function key) of the calls that cost a round trip or a sync
 COUNTED = (
@@ -91,7 +91,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/introgate-profile"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--skip-cprofile", action="store_true")
+    parser.add_argument(
+        "--checkout", type=Path, default=ROOT, help="profile this checkout's .venv introgate"
+    )
     args = parser.parse_args()
+    venv = args.checkout.resolve() / ".venv" / "bin"
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(py_spy).exists():
         print("py-spy is not installed (pip install py-spy)", file=sys.stderr)
@@ -99,7 +103,7 @@ def main() -> int:
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="introgate-profile-") as tmp:
-        bench = Bench(Path(tmp), args.size, None)
+        bench = Bench(Path(tmp), args.size, None, venv / "introgate")
         try:
             print(bench.build().describe(), flush=True)
             bench.fresh_mailbox()
@@ -124,7 +128,7 @@ def main() -> int:
                 stats_file = args.out / f"cprofile-{args.size}.prof"
                 with (args.out / f"cprofile-{args.size}.out").open("wb") as sink:
                     subprocess.run(
-                        [sys.executable, "-m", "cProfile", "-o", str(stats_file), *first],
+                        [str(venv / "python"), "-m", "cProfile", "-o", str(stats_file), *first],
                         cwd=work,
                         env=bench.env(work),
                         stdout=sink,
