@@ -1,7 +1,7 @@
 """Explaining one message: what recognition found, how each rule decided, what would run.
 
-The same stages as a pass (header facts, candidate check, recognition, rules), without a
-mailbox: ``introgate explain`` shows exactly what ``run`` would decide.
+The same steps as a pass (header facts, candidate check, recognition, the one decision
+function), without a mailbox: ``introgate explain`` shows exactly what ``run`` decides.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from introgate.config import Settings
+from introgate.decide import MessageDecision, decide, recognise
 from introgate.facts import facts_from_headers
 from introgate.mail import header_block
 from introgate.people import KnownPeople
-from introgate.recognition import Recogniser, Recognition
+from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import RuleSet
 from introgate.state import SqliteStore
 
@@ -28,33 +29,45 @@ def explain_message(
     known: KnownPeople,
 ) -> dict[str, Any]:
     facts = facts_from_headers(None, header_block(raw))
-    limit = settings.recognition.max_message_bytes
-    if len(raw) > limit:
-        facts.recognition = Recognition(
-            facts.message_id, defect=f"too large to parse: {len(raw)} bytes > {limit}"
-        )
-    elif recogniser.is_candidate(facts.headers):
-        facts.recognition = recogniser.recognise(raw)
-    else:
-        facts.recognition = Recognition(facts.message_id)
-    notification = facts.notification
-    if notification is not None:
-        facts._known = lambda: known.is_known(notification.requester)
-    evaluation = rules.evaluate(facts, explain=True)
+    candidate = recogniser.is_candidate(facts.headers)
+    recognition = recognise(
+        facts,
+        raw if candidate else None,
+        len(raw),
+        recogniser,
+        settings.recognition.max_message_bytes,
+    )
+
+    def is_known(request: RequestNotification) -> bool:
+        return known.is_known(request.requester)
+
+    decided = decide(facts, recognition, rules, is_known, explain=True)
     result: dict[str, Any] = {
         "file": str(path),
         "message_id": facts.message_id,
-        "notification": _notification_json(facts.recognition, 0),
+        "notification": _notification_json(recognition, 0),
     }
-    if facts.recognition.requests and len(facts.recognition.requests) > 1:
+    if len(recognition.requests) > 1:
         result["requests"] = [
-            _notification_json(facts.recognition, i) for i in range(len(facts.recognition.requests))
+            {**(_notification_json(recognition, i) or {}), **_evaluation_json(decided, i)}
+            for i in range(len(recognition.requests))
         ]
-    result["rules"] = [trace.as_json() for trace in evaluation.traces]
-    result["actions"] = [action.describe() for action in evaluation.actions]
-    if facts.recognition.defect:
-        result["defect"] = facts.recognition.defect
+    result["rules"] = [trace.as_json() for trace in decided.evaluations[0][1].traces]
+    result["actions"] = [step.action.describe() for step in decided.plan]
+    if decided.move_withheld:
+        result["move_withheld"] = decided.move_withheld
+    if recognition.defect:
+        result["defect"] = recognition.defect
     return result
+
+
+def _evaluation_json(decided: MessageDecision, index: int) -> dict[str, Any]:
+    """How the rules decided for one person of a digest, before the plans are merged."""
+    evaluation = decided.evaluations[index][1]
+    return {
+        "rules": [trace.as_json() for trace in evaluation.traces],
+        "actions": [action.describe() for action in evaluation.actions],
+    }
 
 
 def _notification_json(recognition: Recognition, index: int) -> dict[str, Any] | None:

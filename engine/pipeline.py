@@ -15,28 +15,23 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from introgate.backends.base import MailboxBackend, ScanResult
 from introgate.checkpoint import Checkpoint
 from introgate.config import Account, Settings
+from introgate.decide import decide, recognise
 from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
 from introgate.errors import ConnectionLost
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
-from introgate.recognition import Recogniser, Recognition, RequestNotification
-from introgate.rules import (
-    Action,
-    ActionContext,
-    ActionOutcome,
-    Evaluation,
-    RuleSet,
-    load_rules,
-)
+from introgate.recognition import Recogniser, RequestNotification
+from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
+from introgate.rules.reload import RuleReloader
 from introgate.state import ProcessedStatus, StateStore
 
 log = logging.getLogger("introgate.pipeline")
@@ -128,20 +123,27 @@ class PassReport:
 
 @dataclass
 class Engine:
-    """What a pass needs that is loaded once: recognition data and each account's rules."""
+    """What a pass needs that is loaded once: recognition data and each account's rules.
+
+    ``rules`` gives an account's current rule set: fixed for one pass (``run --once``),
+    following the rule files for the daemon (``follow_rule_files``). Loading raises on bad
+    rules either way, so nothing starts on rules that do not check.
+    """
 
     settings: Settings
     recogniser: Recogniser
-    rules: dict[str, RuleSet]
+    rules: dict[str, Callable[[], RuleSet]]
 
     @classmethod
-    def load(cls, settings: Settings) -> Engine:
+    def load(cls, settings: Settings, *, follow_rule_files: bool = False) -> Engine:
         recogniser = Recogniser.load(settings)
         networks = recogniser.registry
-        rules = {
-            account.name: load_rules(settings, account, networks=networks)
-            for account in settings.accounts
-        }
+        rules: dict[str, Callable[[], RuleSet]] = {}
+        for account in settings.accounts:
+            if follow_rule_files:
+                rules[account.name] = RuleReloader(settings, account, networks=networks).current
+            else:
+                rules[account.name] = _fixed(load_rules(settings, account, networks=networks))
         return cls(settings, recogniser, rules)
 
     def run(
@@ -154,55 +156,36 @@ class Engine:
         stop: threading.Event | None = None,
         progress: Progress | None = None,
     ) -> PassReport:
-        return run_pass(
-            self.settings,
-            account,
-            backend,
-            store,
-            recogniser=self.recogniser,
-            rules=self.rules[account.name],
-            dry_run=dry_run,
-            stop=stop,
-            progress=progress,
-        )
+        """Handle every message that is new since the last pass in the watched folders.
+
+        ``stop`` (SIGTERM) is checked between messages: the current message is finished,
+        and everything handled so far is recorded. ``dry_run`` writes to neither mailbox
+        nor store. Callers go through ``introgate.passes.run_recorded_pass``, which adds
+        the account lock and the health record.
+        """
+        settings, rules = self.settings, self.rules[account.name]()
+        report = PassReport(account=account.name, dry_run=dry_run)
+        known = KnownPeople(settings, store, backend, remember=not dry_run)
+        drafter = Drafter(settings, store, backend, account.name, known)
+        backfill = account.backfill
+        if not dry_run and _draft_follow_due(backend):
+            # before the scans, so the watched folder is what stays selected between passes
+            _follow_drafts(settings, store, backend, account.name)
+        for folder in account.folders.watch:
+            if stop is not None and stop.is_set():
+                report.interrupted = True
+                break
+            folder_pass = _FolderPass(
+                settings, account, backend, store, self.recogniser, rules, known, drafter, dry_run
+            )
+            if not folder_pass.run(folder, backfill, report, stop, progress):
+                report.interrupted = True
+                break
+        return report
 
 
-def run_pass(
-    settings: Settings,
-    account: Account,
-    backend: MailboxBackend,
-    store: StateStore,
-    *,
-    recogniser: Recogniser,
-    rules: RuleSet,
-    dry_run: bool = False,
-    stop: threading.Event | None = None,
-    progress: Progress | None = None,
-) -> PassReport:
-    """Handle every message that is new since the last pass in the account's watched folders.
-
-    ``stop`` (SIGTERM) is checked between messages: the current message is finished, and
-    everything handled so far is recorded. ``dry_run`` writes to neither mailbox nor store.
-    """
-    report = PassReport(account=account.name, dry_run=dry_run)
-    known = KnownPeople(settings, store, backend, remember=not dry_run)
-    drafter = Drafter(settings, store, backend, account.name, known)
-    backfill = account.backfill
-    if not dry_run and _draft_follow_due(backend):
-        # before the scans, so the watched folder is what stays selected between passes
-        _follow_drafts(settings, store, backend, account.name)
-    for folder in account.folders.watch:
-        if stop is not None and stop.is_set():
-            report.interrupted = True
-            break
-        pass_over_folder = _FolderPass(
-            settings, account, backend, store, recogniser, rules, known, drafter, dry_run
-        )
-        finished = pass_over_folder.run(folder, backfill, report, stop, progress)
-        if not finished:
-            report.interrupted = True
-            break
-    return report
+def _fixed(rules: RuleSet) -> Callable[[], RuleSet]:
+    return lambda: rules
 
 
 # A daemon keeps one connection per account: following drafts selects Drafts and Sent,
@@ -234,7 +217,22 @@ def _follow_drafts(
 
 
 @dataclass
+class _Triage:
+    """A chunk's messages sorted by what the pass does with them."""
+
+    wanted: list[tuple[MailItem, MessageFacts]] = field(default_factory=list)
+    # (ref, Message-ID): older than the backfill limit, or handled before under another key
+    seen_before: list[tuple[MessageRef, str | None]] = field(default_factory=list)
+
+
+@dataclass
 class _FolderPass:
+    """One watched folder: list what is new, then handle it chunk by chunk, in order.
+
+    The checkpoint moves only past messages that were fully handled, so a pass that stops
+    early (SIGTERM) resumes exactly where it stopped.
+    """
+
     settings: Settings
     account: Account
     backend: MailboxBackend
@@ -253,32 +251,20 @@ class _FolderPass:
         stop: threading.Event | None,
         progress: Progress | None,
     ) -> bool:
-        name = self.account.name
-        checkpoint = self.store.checkpoints.get(name, folder)
+        checkpoint = self.store.checkpoints.get(self.account.name, folder)
         scan = self.backend.scan(folder, checkpoint)
         if scan.uidvalidity_changed:
             log.warning(
                 "%s/%s: UIDVALIDITY changed; matching by Message-ID so nothing is handled twice",
-                name,
+                self.account.name,
                 folder,
             )
-        done = self.store.messages.settled_among(name, scan.refs)
-        pending = [
-            MessageRef(r.folder, r.message_key[len(r.folder) + 1 :])
-            for r in self.store.messages.pending(name)
-            if r.folder == folder
-        ]
-        # interrupted (pending) and failed-but-retryable messages may be older than the
-        # checkpoint (IMAP lists only new UIDs): ask for them by key
-        unfinished = [*pending, *self.store.messages.retry_due(name, folder)]
-        todo = [ref for ref in scan.refs if ref.state_key not in done]
-        queued = set(todo)
-        todo += [ref for ref in unfinished if ref not in queued]
+        todo, unfinished = self._worklist(folder, scan)
         report.scanned += len(scan.refs)
         cutoff = self._backfill_cutoff(folder, checkpoint, backfill)
-        handled = 0
         listed = set(scan.refs)
         finished_through: MessageRef | None = None  # the last listed message fully handled
+        handled = 0
         for chunk in _chunks(todo, CHUNK):
             if stop is not None and stop.is_set():
                 self._save_partial_checkpoint(folder, scan, finished_through)
@@ -287,49 +273,80 @@ class _FolderPass:
             present = {item.ref for item in items}
             if not scan.uidvalidity_changed:
                 # during a resync the old keys are simply not found: their messages are
-                # listed again under new UIDs and matched by Message-ID below
+                # listed again under new UIDs and matched by Message-ID
                 self._close_vanished(unfinished, chunk, present)
-            wanted: list[tuple[MailItem, MessageFacts]] = []
-            too_old: list[tuple[MessageRef, str | None]] = []
-            for item in items:
-                facts = facts_from_headers(item.ref, item.raw)
-                if cutoff is not None and (item.internal_date or cutoff) < cutoff:
-                    too_old.append((item.ref, facts.message_id))
-                elif facts.message_id and self.store.messages.message_id_settled(
-                    name, facts.message_id
-                ):
-                    # handled before under another key: a UIDVALIDITY change, or the user
-                    # moved it back after introgate archived it (their decision stands)
-                    too_old.append((item.ref, facts.message_id))
-                else:
-                    wanted.append((item, facts))
-            if too_old and not self.dry_run:
-                self.store.messages.record_many_skipped(
-                    name, too_old, "seen before (backfill or resync)"
-                )
-            report.skipped += len(too_old)
-            bodies = self._fetch_bodies(wanted)
-            skipped = {ref for ref, _ in too_old}
-            wanted_by_ref = {item.ref: (item, facts) for item, facts in wanted}
+            triage = self._triage(items, cutoff)
+            self._record_seen_before(triage, report)
+            bodies = self._fetch_bodies(triage.wanted)
+            wanted = {item.ref: (item, facts) for item, facts in triage.wanted}
+            seen_before = {ref for ref, _ in triage.seen_before}
             for ref in chunk:
                 if stop is not None and stop.is_set():
                     self._save_partial_checkpoint(folder, scan, finished_through)
                     return False
-                entry = wanted_by_ref.get(ref)
+                entry = wanted.get(ref)
                 if entry is not None:
                     decision = self._handle(entry[0], entry[1], bodies.get(ref))
                     report.decisions.append(decision)
                     self._log(decision)
-                if ref in listed and (entry is not None or ref in skipped or ref not in present):
+                if ref in listed and (
+                    entry is not None or ref in seen_before or ref not in present
+                ):
                     finished_through = ref
             handled += len(chunk)
             if progress is not None:
                 progress(handled, len(todo))
-        if not self.dry_run:
-            self.store.checkpoints.save(name, folder, scan.checkpoint)
-            if cutoff is not None:
-                self.store.checkpoints.finish_backfill(name, folder)
+        self._finish_folder(folder, scan, cutoff)
         return True
+
+    def _worklist(self, folder: str, scan: ScanResult) -> tuple[list[MessageRef], list[MessageRef]]:
+        """New messages not done yet, then unfinished ones (interrupted or due for a retry).
+
+        Unfinished messages may be older than the checkpoint (IMAP lists only new UIDs),
+        so they are asked for by key.
+        """
+        name = self.account.name
+        done = self.store.messages.settled_among(name, scan.refs)
+        pending = [
+            MessageRef(r.folder, r.message_key[len(r.folder) + 1 :])
+            for r in self.store.messages.pending(name)
+            if r.folder == folder
+        ]
+        unfinished = [*pending, *self.store.messages.retry_due(name, folder)]
+        todo = [ref for ref in scan.refs if ref.state_key not in done]
+        queued = set(todo)
+        todo += [ref for ref in unfinished if ref not in queued]
+        return todo, unfinished
+
+    def _triage(self, items: Sequence[MailItem], cutoff: datetime | None) -> _Triage:
+        triage = _Triage()
+        for item in items:
+            facts = facts_from_headers(item.ref, item.raw)
+            if cutoff is not None and (item.internal_date or cutoff) < cutoff:
+                triage.seen_before.append((item.ref, facts.message_id))
+            elif facts.message_id and self.store.messages.message_id_settled(
+                self.account.name, facts.message_id
+            ):
+                # handled before under another key: a UIDVALIDITY change, or the user
+                # moved it back after introgate archived it (their decision stands)
+                triage.seen_before.append((item.ref, facts.message_id))
+            else:
+                triage.wanted.append((item, facts))
+        return triage
+
+    def _record_seen_before(self, triage: _Triage, report: PassReport) -> None:
+        if triage.seen_before and not self.dry_run:
+            self.store.messages.record_many_skipped(
+                self.account.name, triage.seen_before, "seen before (backfill or resync)"
+            )
+        report.skipped += len(triage.seen_before)
+
+    def _finish_folder(self, folder: str, scan: ScanResult, cutoff: datetime | None) -> None:
+        if self.dry_run:
+            return
+        self.store.checkpoints.save(self.account.name, folder, scan.checkpoint)
+        if cutoff is not None:
+            self.store.checkpoints.finish_backfill(self.account.name, folder)
 
     def _backfill_cutoff(
         self, folder: str, checkpoint: Checkpoint | None, backfill: timedelta
@@ -393,11 +410,12 @@ class _FolderPass:
     def _fetch_bodies(
         self, wanted: Sequence[tuple[MailItem, MessageFacts]]
     ) -> dict[MessageRef, MailItem]:
+        """Whole messages for the possible notifications; ordinary mail is never downloaded."""
         limit = self.settings.recognition.max_message_bytes
         notifications = [
             item for item, facts in wanted if self.recogniser.is_candidate(facts.headers)
         ]
-        # an oversized one keeps its header block only: _decide_and_act reports the size defect
+        # an oversized one keeps its header block only: recognise() reports the size defect
         bodies = {item.ref: item for item in notifications if item.size > limit}
         small = [item.ref for item in notifications if item.size <= limit]
         if small:
@@ -412,7 +430,7 @@ class _FolderPass:
             sender=facts.from_address,
         )
         try:
-            self._decide_and_act(item, facts, full, decision)
+            self._decide_and_act(facts, full, decision)
         except ConnectionLost:
             raise
         except Exception as exc:
@@ -425,60 +443,48 @@ class _FolderPass:
         return decision
 
     def _decide_and_act(
-        self, item: MailItem, facts: MessageFacts, full: MailItem | None, decision: Decision
+        self, facts: MessageFacts, full: MailItem | None, decision: Decision
     ) -> None:
-        if full is not None:
-            limit = self.settings.recognition.max_message_bytes
-            if full.size > limit:
-                facts.recognition = Recognition(
-                    facts.message_id, defect=f"too large to parse: {full.size} bytes > {limit}"
-                )
-            else:
-                facts.recognition = self.recogniser.recognise(full.raw)
-            decision.request_count = len(facts.recognition.requests)
-            decision.notification = facts.recognition.notification
-            if facts.recognition.defect:
-                decision.defect = facts.recognition.defect
-        requests = facts.recognition.requests if facts.recognition else []
-        per_request = [self._for_request(facts, r) for r in requests] if requests else [facts]
-        evaluations = [self.rules.evaluate(single) for single in per_request]
-        decision.matched = list(dict.fromkeys(n for e in evaluations for n in e.matched))
-        if requests and per_request[0]._known_value is not None:
-            decision.known = per_request[0]._known_value
-        plan = _merge_plans(list(zip(per_request, evaluations, strict=True)))
-        if not plan:
+        recognition = recognise(
+            facts,
+            full.raw if full is not None else None,
+            full.size if full is not None else 0,
+            self.recogniser,
+            self.settings.recognition.max_message_bytes,
+        )
+        decided = decide(facts, recognition, self.rules, self._is_known)
+        decision.notification = recognition.notification
+        decision.request_count = len(recognition.requests)
+        decision.defect = recognition.defect
+        decision.matched = decided.matched
+        decision.known = decided.known
+        if not decided.plan:
             return
         if not self.dry_run:
             self._record(decision, ProcessedStatus.PENDING)
-        for action, action_facts in plan:
-            context = ActionContext(
-                account=self.account.name,
-                settings=self.settings,
-                backend=self.backend,
-                store=self.store,
-                drafter=self.drafter,
-                facts=action_facts,
-                dry_run=self.dry_run,
-            )
-            outcome = action.apply(context)
+        for step in decided.plan:
+            outcome = step.action.apply(self._context(step.facts))
             decision.outcomes.append(outcome)
             if not self.dry_run:
                 self.store.audit.record(
                     self.account.name,
-                    item.ref,
+                    decision.ref,
                     outcome.type,
                     {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
                 )
 
-    def _for_request(self, facts: MessageFacts, request: RequestNotification) -> MessageFacts:
-        """The message's facts as seen for one of its requests (a digest lists several)."""
-        assert facts.recognition is not None
-        recognition = Recognition(facts.message_id, [request], facts.recognition.defect)
-        return replace(
-            facts,
-            recognition=recognition,
-            _known=lambda: self.known.is_known(request.requester),
-            _known_value=None,
+    def _is_known(self, request: RequestNotification) -> bool:
+        return self.known.is_known(request.requester)
+
+    def _context(self, facts: MessageFacts) -> ActionContext:
+        return ActionContext(
+            account=self.account.name,
+            settings=self.settings,
+            backend=self.backend,
+            store=self.store,
+            drafter=self.drafter,
+            facts=facts,
+            dry_run=self.dry_run,
         )
 
     def _record(self, decision: Decision, status: ProcessedStatus) -> None:
@@ -503,50 +509,6 @@ class _FolderPass:
             level = logging.WARNING
         prefix = "[dry run] " if self.dry_run else ""
         log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
-
-
-def finish_recorded_pass(
-    store: StateStore, pass_id: int, report: PassReport | None, error: str | None
-) -> None:
-    """Close a pass's row in the health record (`introgate status`)."""
-    store.passes.finish(
-        pass_id,
-        scanned=report.scanned if report else 0,
-        processed=len(report.decisions) if report else 0,
-        failed=report.failed if report else 0,
-        drafted=report.drafted if report else 0,
-        error=error,
-    )
-
-
-def _merge_plans(
-    evaluations: list[tuple[MessageFacts, Evaluation]],
-) -> list[tuple[Action, MessageFacts]]:
-    """One plan for the message from each request's evaluation.
-
-    Labels and flags are merged; each request keeps its own draft; the message moves only
-    when every request's rules move it to the same place (one unexplained request in a
-    digest of people the user knows must not archive the others).
-    """
-    plan: list[tuple[Action, MessageFacts]] = []
-    seen: set[Action] = set()
-    moves: list[tuple[Action, MessageFacts] | None] = []
-    for facts, evaluation in evaluations:
-        move = None
-        for action in evaluation.actions:
-            if action.moves:
-                move = (action, facts)
-            elif action.per_request:
-                plan.append((action, facts))
-            elif action not in seen:
-                seen.add(action)
-                plan.append((action, facts))
-        moves.append(move)
-    targets = {move[0] if move else None for move in moves}
-    first_move = moves[0] if moves else None
-    if len(targets) == 1 and first_move is not None:
-        plan.append(first_move)
-    return sorted(plan, key=lambda step: step[0].stage)
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

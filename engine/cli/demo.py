@@ -44,7 +44,7 @@ def demo_command(
     console = Console()
     console.print(f"demo mailbox: {target / 'Maildir'}  (config: {config})")
     account = settings.accounts[0]
-    report = run_once(settings, engine, account, dry_run=False, console=console)
+    report = run_once(engine, account, dry_run=False, console=console)
     print_report(console, report)
     if report.drafted:
         _show_drafts(console, settings.state.path, account)

@@ -78,8 +78,24 @@ def _readable(result: dict[str, Any]) -> str:
         ):
             if value is not None:
                 lines.append(f"  {label}: {value}")
-    lines.append("rules:")
-    for trace in result["rules"]:
+    people = result.get("requests")
+    if people:
+        for person in people:
+            lines.append(f"rules for {person['requester']['name']}:")
+            lines.extend(_trace_lines(person["rules"]))
+            lines.append("  → " + _actions_text(person["actions"]))
+    else:
+        lines.append("rules:")
+        lines.extend(_trace_lines(result["rules"]))
+    if result.get("move_withheld"):
+        lines.append(result["move_withheld"])
+    lines.append("actions: " + _actions_text(result["actions"]))
+    return "\n".join(lines)
+
+
+def _trace_lines(traces: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for trace in traces:
         mark = "MATCH" if trace["matched"] else "no"
         lines.append(f"  [{mark}] {trace['rule']}  ({trace['file']}:{trace['line']})")
         for condition in trace["conditions"]:
@@ -88,12 +104,13 @@ def _readable(result: dict[str, Any]) -> str:
                 f"      {ok} {condition['condition']}: expected {condition['expected']!r}, "
                 f"actual {condition['actual']!r}"
             )
-    actions = result["actions"]
-    lines.append(
-        "actions: "
-        + (", ".join(_action_text(a) for a in actions) if actions else "none (left as it is)")
-    )
-    return "\n".join(lines)
+    return lines
+
+
+def _actions_text(actions: list[dict[str, Any]]) -> str:
+    if not actions:
+        return "none (left as it is)"
+    return ", ".join(_action_text(a) for a in actions)
 
 
 def _action_text(action: dict[str, Any]) -> str:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from introgate.backends import MailboxBackend, open_backend
+from introgate.account_lock import AccountBusy
 from introgate.cli.options import AccountOption, ConfigOption
 from introgate.cli.render import print_report
-from introgate.config import Account, Settings, load_settings
+from introgate.config import Account, load_settings
 from introgate.errors import BackendError
-from introgate.pipeline import Engine, PassReport, finish_recorded_pass
-from introgate.state import SqliteStore, StateStore
+from introgate.passes import FreshConnection, run_recorded_pass
+from introgate.pipeline import Engine, PassReport
 
 log = logging.getLogger("introgate.run")
 
@@ -53,7 +52,10 @@ def run_command(
     failures = 0
     for selected in accounts:
         try:
-            report = run_once(settings, engine, selected, dry_run=dry_run, console=console)
+            report = run_once(engine, selected, dry_run=dry_run, console=console)
+        except AccountBusy as exc:
+            typer.echo(str(exc), err=True)  # that process does the work: not a failure
+            continue
         except BackendError as exc:
             failures += 1
             text = str(exc)
@@ -65,46 +67,31 @@ def run_command(
     raise typer.Exit(1 if failures else 0)
 
 
-def open_store(settings: Settings, *, dry_run: bool) -> SqliteStore:
-    """The state store; a dry run on a fresh setup uses a throw-away one (it writes nothing)."""
-    if dry_run and not settings.state.path.exists():
-        return SqliteStore(Path(":memory:"))
-    return SqliteStore(settings.state.path)
-
-
 def run_once(
-    settings: Settings,
     engine: Engine,
     account: Account,
     *,
     dry_run: bool,
     console: Console | None = None,
 ) -> PassReport:
-    with open_store(settings, dry_run=dry_run) as store:
-        pass_id = None if dry_run else store.passes.start(account.name)
-        try:
-            with open_backend(account) as backend:
-                report = _run_with_progress(engine, account, backend, store, dry_run, console)
-        except BackendError as exc:
-            if pass_id is not None:
-                finish_recorded_pass(store, pass_id, None, str(exc))
-            raise
-        if pass_id is not None:
-            finish_recorded_pass(store, pass_id, report, None)
-        return report
+    """One recorded pass on a fresh connection, with progress on a terminal."""
+    connection = FreshConnection(account)
+    try:
+        return _run_with_progress(engine, account, connection, dry_run, console)
+    finally:
+        connection.close()
 
 
 def _run_with_progress(
     engine: Engine,
     account: Account,
-    backend: MailboxBackend,
-    store: StateStore,
+    connection: FreshConnection,
     dry_run: bool,
     console: Console | None,
 ) -> PassReport:
     """The pass, with a progress bar on a terminal (the first pass of a big mailbox is long)."""
     if console is None or not console.is_terminal:
-        return engine.run(account, backend, store, dry_run=dry_run)
+        return run_recorded_pass(engine, account, connection, dry_run=dry_run)
     with Progress(
         TextColumn(f"[bold]{account.name}[/]"),
         BarColumn(),
@@ -118,4 +105,4 @@ def _run_with_progress(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return engine.run(account, backend, store, dry_run=dry_run, progress=advance)
+        return run_recorded_pass(engine, account, connection, dry_run=dry_run, progress=advance)

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from introgate.config import Account, Settings
+from introgate.recognition.registry import NetworkRegistry
 from introgate.resources import shipped_rules_dir
 from introgate.rules.evaluate import RuleSet
 from introgate.rules.load import RuleFileErrors, load_rules, rule_files
@@ -23,13 +24,19 @@ Signature = tuple[tuple[str, int, int], ...]
 class RuleReloader:
     """The account's rules, reloaded when a rule file changes. The first load must succeed."""
 
-    def __init__(self, settings: Settings, account: Account | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        account: Account | None = None,
+        *,
+        networks: NetworkRegistry | None = None,
+    ) -> None:
         self.settings = settings
         self.account = account
+        self.networks = networks
         self._signature = self._files_signature()
-        self._rules = load_rules(
-            settings, account
-        )  # raises: the daemon must not start on bad rules
+        # raises: the daemon must not start on bad rules
+        self._rules = load_rules(settings, account, networks=networks)
         self._failed_signature: Signature | None = None
 
     def current(self) -> RuleSet:
@@ -37,7 +44,7 @@ class RuleReloader:
         if signature == self._signature or signature == self._failed_signature:
             return self._rules
         try:
-            rules = load_rules(self.settings, self.account)
+            rules = load_rules(self.settings, self.account, networks=self.networks)
         except RuleFileErrors as exc:
             self._failed_signature = signature
             log.error(

@@ -26,15 +26,15 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from introgate.account_lock import AccountBusy
 from introgate.backends import open_backend
 from introgate.backends.base import MailboxBackend
 from introgate.config import Account, Settings, load_settings
-from introgate.errors import ConfigError, ConnectionLost, IntrogateError
-from introgate.pipeline import PassReport, finish_recorded_pass, run_pass
-from introgate.recognition import Recogniser
-from introgate.rules.reload import RuleReloader
+from introgate.errors import ConfigError, IntrogateError
+from introgate.passes import run_recorded_pass
+from introgate.pipeline import Engine, PassReport
 from introgate.scheduling.idle import IdleWatcher, backoff_delay
-from introgate.state import SqliteStore, StateStore
+from introgate.state import SqliteStore
 
 log = logging.getLogger("introgate.daemon")
 
@@ -46,10 +46,13 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 @dataclass
 class AccountRunner:
-    """One account's moving parts: its connection, rules, backoff and IDLE watcher."""
+    """One account's moving parts: its kept connection, backoff and IDLE watchers.
+
+    It is the pass runner's source of connections (``introgate.passes.Connections``):
+    the daemon keeps one connection per account between passes.
+    """
 
     account: Account
-    rules: RuleReloader
     lock: threading.Lock = field(default_factory=threading.Lock)
     again: threading.Event = field(default_factory=threading.Event)
     backend: MailboxBackend | None = None
@@ -57,8 +60,7 @@ class AccountRunner:
     watchers: list[IdleWatcher] = field(default_factory=list)  # one per watched folder
     passes: int = 0
 
-    def connected_backend(self) -> tuple[MailboxBackend, bool]:
-        """The open backend and whether it was reused from an earlier pass."""
+    def connected(self) -> tuple[MailboxBackend, bool]:
         if self.backend is not None:
             return self.backend, True
         backend = open_backend(self.account)
@@ -66,7 +68,7 @@ class AccountRunner:
         self.backend = backend
         return backend, False
 
-    def close_backend(self) -> None:
+    def discard(self) -> None:
         backend, self.backend = self.backend, None
         if backend is not None:
             try:
@@ -97,7 +99,8 @@ class Daemon:
         self.stopping = threading.Event()
         self.stop_requested = False  # set by signal handlers; plain attribute, no lock
         self.reload_requested = False
-        self.recogniser = Recogniser.load(settings)
+        # rule files are followed while the daemon runs; bad rules stop it from starting
+        self.engine = Engine.load(settings, follow_rule_files=True)
         # one lock per account name for the daemon's whole life: a job started just before
         # a reload must not run a pass beside the new runner's (two drafts for one request)
         self.account_locks: dict[str, threading.Lock] = {}
@@ -109,13 +112,8 @@ class Daemon:
         self.pass_listeners: list[Callable[[str, PassReport | None, str | None], None]] = []
 
     def _runners(self, settings: Settings) -> dict[str, AccountRunner]:
-        # RuleReloader raises on bad rules: the daemon must not start (or reload) on them
         return {
-            a.name: AccountRunner(
-                a,
-                RuleReloader(settings, a),
-                lock=self.account_locks.setdefault(a.name, threading.Lock()),
-            )
+            a.name: AccountRunner(a, lock=self.account_locks.setdefault(a.name, threading.Lock()))
             for a in settings.accounts
         }
 
@@ -182,7 +180,7 @@ class Daemon:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)  # running passes end after their message
         for runner in self.runners.values():
-            runner.close_backend()
+            runner.discard()
             for watcher in runner.watchers:
                 watcher.join(timeout=5)
         log.info("stopped")
@@ -193,7 +191,7 @@ class Daemon:
             settings = load_settings(self.config_path)
             if not settings.accounts:
                 raise ConfigError("the configuration has no [[accounts]]")
-            recogniser = Recogniser.load(settings)
+            engine = Engine.load(settings, follow_rule_files=True)
             runners = self._runners(settings)
         except IntrogateError as exc:
             log.error("reload failed, still running the previous configuration: %s", exc)
@@ -205,10 +203,10 @@ class Daemon:
             while not runner.lock.acquire(timeout=SIGNAL_POLL):  # let a running pass end
                 self.check_signals()
             try:
-                runner.close_backend()
+                runner.discard()
             finally:
                 runner.lock.release()
-        self.settings, self.recogniser, self.runners = settings, recogniser, runners
+        self.settings, self.engine, self.runners = settings, engine, runners
         self._schedule_all()
         log.info("configuration reloaded: %d accounts", len(runners))
 
@@ -245,28 +243,26 @@ class Daemon:
         finally:
             runner.lock.release()
 
-    def _open_store(self) -> SqliteStore:
-        if self.dry_run and not self.settings.state.path.exists():
-            return SqliteStore(Path(":memory:"))
-        return SqliteStore(self.settings.state.path)
-
     def _one_pass(self, runner: AccountRunner) -> bool:
         name = runner.account.name
         report: PassReport | None = None
         error: str | None = None
         try:
-            with self._open_store() as store:
-                pass_id = None if self.dry_run else store.passes.start(name)
-                report, error = self._pass_with_retry(runner, store)
-                if pass_id is not None:
-                    finish_recorded_pass(store, pass_id, report, error)
+            report = run_recorded_pass(
+                self.engine, runner.account, runner, dry_run=self.dry_run, stop=self.stopping
+            )
+        except AccountBusy as exc:
+            log.info("%s", exc)  # another process is on it; the next poll tries again
+            return False
+        except IntrogateError as exc:
+            error = str(exc)
         except Exception as exc:
-            log.exception("%s: cannot record the pass", name)
-            error = error or f"{type(exc).__name__}: {exc}"
+            log.exception("%s: pass failed unexpectedly", name)
+            error = f"{type(exc).__name__}: {exc}"
         for listener in self.pass_listeners:
             listener(name, report, error)
         if error is not None:
-            runner.close_backend()
+            runner.discard()
             runner.failures += 1
             delay = backoff_delay(runner.failures, self.retry_first, self.retry_cap)
             log.warning("%s: %s; next try in %.0fs", name, error, delay)
@@ -275,47 +271,6 @@ class Daemon:
         runner.failures = 0
         runner.passes += 1
         return True
-
-    def _pass_with_retry(
-        self, runner: AccountRunner, store: StateStore
-    ) -> tuple[PassReport | None, str | None]:
-        name = runner.account.name
-        for attempt in (1, 2):
-            try:
-                return self._pass(runner, store), None
-            except ConnectionLost as exc:
-                runner.close_backend()
-                # a connection that sat idle between passes may have been dropped by the
-                # server or a NAT box: one immediate retry on a fresh one
-                if attempt == 1 and getattr(exc, "reused", False):
-                    log.info("%s: stale connection, reconnecting", name)
-                    continue
-                return None, str(exc)
-            except IntrogateError as exc:
-                return None, str(exc)
-            except Exception as exc:
-                log.exception("%s: pass failed unexpectedly", name)
-                return None, f"{type(exc).__name__}: {exc}"
-        return None, "unreachable"
-
-    def _pass(self, runner: AccountRunner, store: StateStore) -> PassReport:
-        backend, reused = runner.connected_backend()
-        try:
-            report = run_pass(
-                self.settings,
-                runner.account,
-                backend,
-                store,
-                recogniser=self.recogniser,
-                rules=runner.rules.current(),
-                dry_run=self.dry_run,
-                stop=self.stopping,
-            )
-        except ConnectionLost as exc:
-            exc.reused = reused  # type: ignore[attr-defined]
-            raise
-        # run_pass follows draft status itself (introgate.drafts.sync) after a full pass
-        return report
 
     def _retry_later(self, name: str, delay: float) -> None:
         if self.stopping.is_set():
