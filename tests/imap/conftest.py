@@ -7,11 +7,14 @@ CI image that lost ``dovecot-imapd`` cannot pass silently.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -37,15 +40,27 @@ def require_dovecot() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture
-def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
+def running_dovecot(**options: Any) -> Iterator[Dovecot]:
+    """A started Dovecot in a folder of its own under /tmp, not under pytest's tmp_path.
+
+    Dovecot's users must traverse every parent folder, and each new pytest session sets
+    pytest's temp root back to mode 0700: a server running under it would lose its
+    files whenever another test session starts on the same machine.
+    """
     require_dovecot()
-    server = Dovecot.create(tmp_path / "dovecot")
+    base = Path(tempfile.mkdtemp(prefix="introgate-dovecot-", dir="/tmp"))
+    server = Dovecot.create(base / "dovecot", **options)
     server.start()
     try:
         yield server
     finally:
         server.dispose()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    yield from running_dovecot()
 
 
 def imap_settings(server: Dovecot, **overrides: object) -> ImapSettings:

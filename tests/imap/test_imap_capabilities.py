@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -11,30 +10,24 @@ from introgate.backends.imap import ImapBackend
 from introgate.config import FolderSettings
 from introgate.errors import BackendError, ConnectionLost
 
-from .conftest import imap_settings, plain_message, require_dovecot
+from .conftest import imap_settings, plain_message, running_dovecot
 from .dovecot import Dovecot
 
 BASE = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE NAMESPACE UNSELECT CONDSTORE SPECIAL-USE"
 
 
-def server(tmp_path: Path, capabilities: str) -> Iterator[Dovecot]:
-    require_dovecot()
-    running = Dovecot.create(tmp_path / "dovecot", capabilities=capabilities)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.dispose()
+def server(capabilities: str) -> Iterator[Dovecot]:
+    yield from running_dovecot(capabilities=capabilities)
 
 
 @pytest.fixture
-def without_move(tmp_path: Path) -> Iterator[Dovecot]:
-    yield from server(tmp_path, f"{BASE} UIDPLUS")
+def without_move() -> Iterator[Dovecot]:
+    yield from server(f"{BASE} UIDPLUS")
 
 
 @pytest.fixture
-def without_move_or_uidplus(tmp_path: Path) -> Iterator[Dovecot]:
-    yield from server(tmp_path, BASE)
+def without_move_or_uidplus() -> Iterator[Dovecot]:
+    yield from server(BASE)
 
 
 def inbox_ids(backend: ImapBackend, folder: str = "INBOX") -> list[bytes]:
@@ -68,14 +61,8 @@ def test_without_move_or_uidplus_moving_is_refused_and_nothing_changes(
 
 
 @pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[Dovecot]:
-    require_dovecot()
-    running = Dovecot.create(tmp_path / "dovecot", tls=True)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.dispose()
+def tls_server() -> Iterator[Dovecot]:
+    yield from running_dovecot(tls=True)
 
 
 def test_tls_checks_the_certificate_unless_told_which_ca_to_trust(tls_server: Dovecot) -> None:
