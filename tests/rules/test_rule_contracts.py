@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Self
 import pytest
 
 from introgate.facts import MessageFacts
-from introgate.pipeline import _merge_plans
+from introgate.decide import _merge_plans
 from introgate.rules import RuleFileErrors, rules_json_schema
 from introgate.rules import conditions as condition_registry
 from introgate.rules.conditions import MessageView, SettingCondition
@@ -136,7 +136,8 @@ def digest_plan(load: LoadRules, unknown_move: str, *known: bool) -> list[dict[s
     for index, is_known in enumerate(known):
         facts = request(name=f"Person {index}", known=is_known)
         evaluations.append((facts, rules.evaluate(facts, now=NOW)))
-    return [action.describe() for action, _ in _merge_plans(evaluations)]
+    plan, _ = _merge_plans(evaluations)
+    return [step.action.describe() for step in plan]
 
 
 DRAFT = {"type": "draft", "template": "ask-intro", "language": "en"}
