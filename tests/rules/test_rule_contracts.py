@@ -8,8 +8,8 @@ from typing import Any, ClassVar, Self
 
 import pytest
 
-from introgate.facts import MessageFacts
 from introgate.decide import _merge_plans
+from introgate.facts import MessageFacts
 from introgate.rules import RuleFileErrors, rules_json_schema
 from introgate.rules import conditions as condition_registry
 from introgate.rules.conditions import MessageView, SettingCondition
