@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,6 +18,13 @@ REPO = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtualenv with only the built wheel; dependencies come from the test venv."""
     base = tmp_path_factory.mktemp("wheel")
+    # setuptools builds inside the source folder (build/, *.egg-info): each test worker
+    # builds from its own copy, or two workers building at once break each other's build
+    source = base / "source"
+    for part in ("engine", "rules", "templates"):
+        shutil.copytree(REPO / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / part, source / part)
     subprocess.run(
         [
             sys.executable,
@@ -26,7 +34,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-isolation",
             "--outdir",
             str(base / "dist"),
-            str(REPO),
+            str(source),
         ],
         check=True,
         capture_output=True,
