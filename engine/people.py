@@ -48,6 +48,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from introgate.backends.base import MailboxBackend
 from introgate.config import Settings
+from introgate.files_changed import stamps
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import Requester, RequestNotification
 from introgate.state import StateStore
@@ -479,7 +480,7 @@ class KnownPeople:
 
     def _current(self) -> _Index:
         paths = [*self.settings.contacts.files, self.allowlist_path]
-        signature = tuple(_stamp(path) for path in paths)
+        signature = stamps(paths)
         if signature != self._signature:
             self._index = self._build()
             self._signature = signature
@@ -522,14 +523,6 @@ def _requester_profiles(requester: Requester) -> Iterable[str]:
 
 def _entry_key(entry: str) -> str:
     return next(iter(allowlist_keys(entry)), "")
-
-
-def _stamp(path: Path) -> tuple[str, int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (str(path), -1, -1)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -109,10 +109,6 @@ class MailboxBackend(ABC):
         """Messages in ``folder`` whose ``header`` contains ``value``."""
 
     @abstractmethod
-    def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
-        """True when any message in ``folders`` is from or to ``address``."""
-
-    @abstractmethod
     def remove_draft(self, ref: MessageRef) -> None:
         """Remove one introgate draft the user discarded (that message only)."""
 

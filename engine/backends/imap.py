@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from email.utils import getaddresses
 from typing import Any
 
 from imapclient import IMAPClient, SocketTimeout
@@ -668,27 +667,6 @@ class ImapBackend(MailboxBackend):
                 return []
             selected, uids = result
             return [MessageRef(folder, f"{selected.uidvalidity}:{uid}") for uid in uids]
-
-    def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
-        address = address.strip().lower()
-        if not address:
-            return False
-        criteria = ["OR", "FROM", address, "OR", "TO", address, "CC", address]
-        for folder in folders:
-            with self._talking(f"searching {folder!r} for {address}") as client:
-                result = self._search_in(client, folder, criteria)
-                if result is None:
-                    continue
-                _selected, uids = result
-                # SEARCH FROM is a substring match (bob@x.org finds jimbob@x.org): check
-                headers = self._header_of(client, uids[-_CORRESPONDENCE_CHECKS:], "FROM TO CC")
-                for parsed in headers.values():
-                    pairs = getaddresses(
-                        [str(v) for name in ("From", "To", "Cc") for v in parsed.get_all(name, [])]
-                    )
-                    if any(addr.strip().lower() == address for _name, addr in pairs):
-                        return True
-        return False
 
     # -- changing ---------------------------------------------------------------
 

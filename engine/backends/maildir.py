@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesHeaderParser
-from email.utils import getaddresses
 from pathlib import Path
 
 from introgate.backends.base import (
@@ -350,15 +349,6 @@ class MaildirBackend(MailboxBackend):
             for ref, values in self._header_index(folder)
             if any(v.strip() == wanted for v in values.get("message-id", ()))
         ]
-
-    def has_correspondence(self, folders: Sequence[str], address: str) -> bool:
-        wanted = address.strip().lower()
-        for folder in folders:
-            for _, values in self._header_index(folder):
-                fields = [v for name in ("from", "to", "cc") for v in values.get(name, ())]
-                if any(addr.lower() == wanted for _, addr in getaddresses(fields)):
-                    return True
-        return False
 
     def remove_draft(self, ref: MessageRef) -> None:
         """A discarded draft goes to Trash, where the user can still get it back."""

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from introgate.config import Account, Settings
+from introgate.files_changed import FileStamp, stamps
 from introgate.recognition.registry import NetworkRegistry
 from introgate.resources import shipped_rules_dir
 from introgate.rules.evaluate import RuleSet
@@ -18,7 +19,7 @@ from introgate.rules.load import RuleFileErrors, load_rules, rule_files
 
 log = logging.getLogger("introgate.rules")
 
-Signature = tuple[tuple[str, int, int], ...]
+Signature = tuple[FileStamp, ...]
 
 
 class RuleReloader:
@@ -69,12 +70,4 @@ class RuleReloader:
         watched.extend(self.settings.rules.paths)
         if self.settings.rules.use_shipped:
             watched.append(shipped_rules_dir())
-        return tuple(_stamp(path) for path in watched)
-
-
-def _stamp(path: Path) -> tuple[str, int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (str(path), -1, -1)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+        return stamps(watched)

@@ -106,14 +106,6 @@ def test_remove_draft_moves_it_to_trash_not_away(maildir: MaildirBackend) -> Non
     assert len(maildir.scan("Trash", None).refs) == 1
 
 
-def test_correspondence_is_found_in_from_and_to(maildir: MaildirBackend) -> None:
-    sent = maildir.folder_for(FolderRole.SENT)
-    maildir.append(sent, b"From: me@example.org\r\nTo: Maria <Maria@Example.com>\r\n\r\nhi\r\n")
-    assert maildir.has_correspondence([sent], "maria@example.com")
-    assert not maildir.has_correspondence([sent], "someone@example.com")
-    assert not maildir.has_correspondence(["NoSuchFolder"], "maria@example.com")
-
-
 def test_config_overrides_folder_names(tmp_path: Path) -> None:
     backend = MaildirBackend(tmp_path, FolderSettings(archive="Archiv", drafts="Entwürfe"))
     backend.ensure_folder("INBOX")

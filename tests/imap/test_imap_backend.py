@@ -159,14 +159,6 @@ def test_append_find_by_message_id_and_header(dovecot: Dovecot, backend: ImapBac
     assert item.flags == {DRAFT, SEEN}
 
 
-def test_correspondence_needs_the_exact_address(dovecot: Dovecot, backend: ImapBackend) -> None:
-    backend.append("Sent", plain_message(sender="me@example.net", to="jimbob@example.com"))
-    backend.append("Sent", plain_message(sender="me@example.net", to="Ann <ann@example.com>"))
-    assert backend.has_correspondence(["Sent"], "ANN@example.com")
-    assert not backend.has_correspondence(["Sent"], "bob@example.com")
-    assert not backend.has_correspondence(["Missing"], "ann@example.com")
-
-
 def test_remove_draft_moves_only_that_draft_to_trash(
     dovecot: Dovecot, backend: ImapBackend
 ) -> None:

@@ -100,6 +100,31 @@ class FixedAction(Action, ABC):
         return self
 
 
+class SystemFlagAction(FixedAction, ABC):
+    """``<key> = true`` sets one system flag on the message (``\\Flagged``, ``\\Seen``)."""
+
+    stage: ClassVar[int] = 10
+    setting: ClassVar[Any] = bool
+    system_flag: ClassVar[str]
+    # what the outcome says: "flagged" / "would flag"
+    done: ClassVar[str]
+    would: ClassVar[str]
+
+    @classmethod
+    def compile(cls, setting: bool) -> list[Action]:
+        return [cls()] if setting else []
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.type}
+
+    def apply(self, ctx: ActionContext) -> ActionOutcome:
+        ref = message_ref(ctx, self.type)
+        if ctx.dry_run:
+            return ActionOutcome(self.type, self.would, False, self.describe())
+        ctx.backend.set_flags(ref, [self.system_flag])
+        return ActionOutcome(self.type, self.done, True, self.describe())
+
+
 class MoveAction(FixedAction, ABC):
     """An action that takes the message out of its folder; it runs last, and only one does."""
 

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from introgate.mail import FLAGGED
-from introgate.rules.actions.base import (
-    Action,
-    ActionContext,
-    ActionOutcome,
-    FixedAction,
-    message_ref,
-)
+from introgate.rules.actions.base import SystemFlagAction
 
 
 @dataclass(frozen=True)
-class Flag(FixedAction):
+class Flag(SystemFlagAction):
     key: ClassVar[str] = "flag"
     type: ClassVar[str] = "flag"
-    stage: ClassVar[int] = 10
-    setting: ClassVar[Any] = bool
     doc: ClassVar[str] = "Flag the message (\\Flagged)."
-
-    @classmethod
-    def compile(cls, setting: bool) -> list[Action]:
-        return [cls()] if setting else []
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": "flag"}
-
-    def apply(self, ctx: ActionContext) -> ActionOutcome:
-        ref = message_ref(ctx, "flag")
-        if ctx.dry_run:
-            return ActionOutcome("flag", "would flag", False, self.describe())
-        ctx.backend.set_flags(ref, [FLAGGED])
-        return ActionOutcome("flag", "flagged", True, self.describe())
+    system_flag: ClassVar[str] = FLAGGED
+    done: ClassVar[str] = "flagged"
+    would: ClassVar[str] = "would flag"

@@ -132,3 +132,26 @@ class SettingCondition(Condition, ABC):
 
     def __repr__(self) -> str:
         return f"{self.key} = {self.expected!r}"
+
+
+class AtLeastCondition(SettingCondition, ABC):
+    """``<key> = N``: a count taken from the request is at least N; false without a count."""
+
+    needs_notification: ClassVar[bool] = True
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self.minimum = expected
+
+    @classmethod
+    def compile(cls, setting: int) -> Self:
+        return cls(setting)
+
+    @abstractmethod
+    def count(self, message: MessageView) -> int | None:
+        """The number compared with the minimum; None when the message does not say."""
+
+    @override
+    def check(self, message: MessageView) -> tuple[Any, bool]:
+        counted = self.count(message)
+        return counted, counted is not None and counted >= self.minimum
