@@ -66,3 +66,20 @@ def test_every_template_snippet_passes_the_template_check(template: str, tmp_pat
         templates=TemplatesSettings(path=tmp_path),
     )
     assert check_templates(settings) == []
+
+
+def test_every_place_the_extending_section_names_exists() -> None:
+    """The "Extending introgate" table points at files, folders and registries that exist."""
+    section = README.split("## Extending introgate", 1)[1].split("\n## ", 1)[0]
+    root = Path(__file__).resolve().parent.parent
+    paths = re.findall(r"`((?:engine|rules|templates)/[^`<]*)`", section)
+    assert len(paths) >= 10
+    for path in paths:
+        assert (root / path).exists(), path
+    from introgate.backends import open_backend
+    from introgate.rules.actions.base import MoveAction, SystemFlagAction
+    from introgate.rules.conditions.base import SettingCondition
+    from introgate.state.store import StateStore
+
+    for named in (open_backend, MoveAction, SystemFlagAction, SettingCondition, StateStore):
+        assert f"`{named.__name__}`" in section
