@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from introgate.checkpoint import Checkpoint
@@ -60,6 +62,28 @@ def test_pending_messages_are_not_settled_until_recorded_done(tmp_path: Path) ->
         record = messages.get("a", ref)
         assert record is not None
         assert (record.status, record.actions) == (ProcessedStatus.DONE, [{"type": "archive"}])
+
+
+DIES_AFTER_PENDING_ROW = """
+import os, sys
+from pathlib import Path
+from introgate.mail import MessageRef
+from introgate.state import ProcessedStatus, SqliteStore
+
+store = SqliteStore(Path(sys.argv[1]))
+store.messages.record("a", MessageRef("INBOX", "k1"), status=ProcessedStatus.PENDING)
+os._exit(9)  # the process dies: no close, no cleanup
+"""
+
+
+def test_a_row_written_just_before_the_process_dies_is_there_after_restart(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    died = subprocess.run([sys.executable, "-c", DIES_AFTER_PENDING_ROW, str(path)], check=False)
+    assert died.returncode == 9
+    with SqliteStore(path) as store:
+        assert [r.message_key for r in store.messages.pending("a")] == ["INBOX/k1"]
 
 
 def test_backfill_marks_many_as_skipped_in_one_go(tmp_path: Path) -> None:

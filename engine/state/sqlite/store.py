@@ -17,7 +17,6 @@ class SqliteStore:
     """Opens (and migrates) the state file; callers use its parts."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
         self._db = Database(path)
         self.checkpoints = SqliteCheckpoints(self._db)
         self.messages = SqliteProcessedMessages(self._db)
