@@ -78,10 +78,10 @@ def _make_traversable(path: Path) -> None:
             parent.chmod(mode | 0o755)
 
 
-def _config_23(base: Path, port: int) -> str:
+def _config_23(base: Path, port: int, folders: dict[str, str]) -> str:
     specials = "\n".join(
-        f"  mailbox {name} {{\n    special_use = {use}\n    auto = subscribe\n  }}"
-        for name, use in SPECIAL_FOLDERS.items()
+        f'  mailbox "{name}" {{\n    special_use = {use}\n    auto = subscribe\n  }}'
+        for name, use in folders.items()
     )
     return f"""\
 protocols = imap
@@ -126,10 +126,10 @@ namespace inbox {{
 """
 
 
-def _config_24(base: Path, port: int) -> str:
+def _config_24(base: Path, port: int, folders: dict[str, str]) -> str:
     specials = "\n".join(
-        f"  mailbox {name} {{\n    special_use = {use}\n    auto = subscribe\n  }}"
-        for name, use in SPECIAL_FOLDERS.items()
+        f'  mailbox "{name}" {{\n    special_use = {use}\n    auto = subscribe\n  }}'
+        for name, use in folders.items()
     )
     return f"""\
 dovecot_config_version = 2.4.0
@@ -262,12 +262,14 @@ class Dovecot:
         capabilities: str | None = None,
         tls: bool = False,
         oauth2_introspection_url: str | None = None,
+        special_folders: dict[str, str] | None = None,
     ) -> Dovecot:
         """A server in ``base``; ``capabilities`` replaces what it advertises after login.
 
         ``tls``: a self-signed certificate (``base/cert.pem``), STARTTLS on ``port`` and
         implicit TLS on ``tls_port``. ``oauth2_introspection_url``: XOAUTH2 and OAUTHBEARER
         logins too, each token checked by POSTing it there (RFC 7662 introspection).
+        ``special_folders``: folder name -> SPECIAL-USE flag, instead of ``SPECIAL_FOLDERS``.
         """
         base = _outside_private_folders(base)
         server = cls(base=base, port=free_port())
@@ -277,9 +279,9 @@ class Dovecot:
         (base / "passwd").write_text(f"{server.user}:{{PLAIN}}{server.password}\n")
         major_minor = dovecot_version()
         render = _config_24 if major_minor >= (2, 4) else _config_23
-        text = render(base, server.port).replace(
-            f"base_dir = {base}/run", f"base_dir = {server.run_dir}"
-        )
+        text = render(
+            base, server.port, SPECIAL_FOLDERS if special_folders is None else special_folders
+        ).replace(f"base_dir = {base}/run", f"base_dir = {server.run_dir}")
         if tls:
             server.tls_port = free_port()
             text = text.replace("ssl = no\n", _tls_settings(base, major_minor))

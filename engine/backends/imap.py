@@ -41,16 +41,37 @@ from introgate.oauth import fresh_access_token
 log = logging.getLogger("introgate.imap")
 
 DELETED = "\\Deleted"
+GMAIL_INBOX = "\\Inbox"  # Gmail's system label for the inbox (X-GM-LABELS)
 _SPECIAL_USE: dict[FolderRole, bytes] = {
     FolderRole.DRAFTS: b"\\Drafts",
     FolderRole.ARCHIVE: b"\\Archive",
     FolderRole.SENT: b"\\Sent",
     FolderRole.TRASH: b"\\Trash",
 }
-# what servers without SPECIAL-USE usually call these folders (first match wins)
+# what servers without SPECIAL-USE usually call these folders (first match wins). Gmail and
+# Microsoft 365 do flag theirs (Gmail in the account's language under [Gmail]/ or, in
+# Germany and Austria, [Google Mail]/), so these names are the fallback, in English and German.
 _USUAL_NAMES: dict[FolderRole, tuple[str, ...]] = {
-    FolderRole.DRAFTS: ("Drafts", "Draft", "INBOX.Drafts", "INBOX/Drafts", "Entwürfe"),
-    FolderRole.ARCHIVE: ("Archive", "Archives", "INBOX.Archive", "INBOX/Archive", "Archiv"),
+    FolderRole.DRAFTS: (
+        "Drafts",
+        "Draft",
+        "INBOX.Drafts",
+        "INBOX/Drafts",
+        "Entwürfe",
+        "[Gmail]/Drafts",
+        "[Google Mail]/Drafts",
+        "[Google Mail]/Entwürfe",
+    ),
+    FolderRole.ARCHIVE: (
+        "Archive",
+        "Archives",
+        "INBOX.Archive",
+        "INBOX/Archive",
+        "Archiv",
+        "[Gmail]/All Mail",
+        "[Google Mail]/All Mail",
+        "[Google Mail]/Alle Nachrichten",
+    ),
     FolderRole.SENT: (
         "Sent",
         "Sent Items",
@@ -59,6 +80,10 @@ _USUAL_NAMES: dict[FolderRole, tuple[str, ...]] = {
         "INBOX/Sent",
         "Gesendet",
         "Gesendete Objekte",
+        "Gesendete Elemente",  # Microsoft 365 in German
+        "[Gmail]/Sent Mail",
+        "[Google Mail]/Sent Mail",
+        "[Google Mail]/Gesendet",
     ),
     FolderRole.TRASH: (
         "Trash",
@@ -67,6 +92,12 @@ _USUAL_NAMES: dict[FolderRole, tuple[str, ...]] = {
         "INBOX.Trash",
         "INBOX/Trash",
         "Papierkorb",
+        "Gelöschte Elemente",  # Microsoft 365 in German
+        "[Gmail]/Trash",
+        "[Gmail]/Bin",
+        "[Google Mail]/Trash",
+        "[Google Mail]/Bin",
+        "[Google Mail]/Papierkorb",
     ),
 }
 _DEFAULT_NAMES: dict[FolderRole, str] = {
@@ -697,12 +728,24 @@ class ImapBackend(MailboxBackend):
             if not client.search(["UID", str(uid)]):
                 log.info("%s: %s is no longer there; nothing to move", self._where, ref.state_key)
                 return
+            if self._is_gmail_archive(client, ref, folder):
+                # Gmail: the message is in All Mail already; archiving is losing the Inbox
+                # label, and keeps every other label (introgate's among them)
+                client.remove_gmail_labels([uid], [GMAIL_INBOX], silent=True)
+                return
             if b"MOVE" in self._capabilities:
                 client.move([uid], folder)
                 return
             self._require_uidplus(f"move {ref.state_key}")
             self._copy_once(client, ref, uid, folder)
             self._expunge_one(client, ref, uid)
+
+    def _is_gmail_archive(self, client: IMAPClient, ref: MessageRef, folder: str) -> bool:
+        return (
+            b"X-GM-EXT-1" in self._capabilities
+            and ref.folder.upper() == "INBOX"
+            and b"\\All" in self._folders(client).get(folder, ())
+        )
 
     def _require_uidplus(self, doing: str) -> None:
         if b"UIDPLUS" not in self._capabilities:
