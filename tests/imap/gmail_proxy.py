@@ -9,6 +9,7 @@ inbox and stays in All Mail). Everything else passes through byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -39,15 +40,24 @@ class GmailProxy:
     port: int = 0
     _listener: socket.socket | None = None
 
+    _thread: threading.Thread | None = None
+
     def start(self) -> GmailProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Wake the accepting thread before closing: a thread still blocked in accept() on a
+        closed descriptor would take connections meant for whatever reuses its number."""
         if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
+        if self._thread is not None:
+            self._thread.join(5)
 
     def _accept(self) -> None:
         assert self._listener is not None
@@ -56,7 +66,11 @@ class GmailProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            server = socket.create_connection(("127.0.0.1", self.upstream))
+            try:
+                server = socket.create_connection(("127.0.0.1", self.upstream))
+            except OSError:
+                client.close()
+                continue
             threading.Thread(target=self._pipe, args=(server, client), daemon=True).start()
             threading.Thread(target=self._commands, args=(client, server), daemon=True).start()
 
