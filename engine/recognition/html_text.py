@@ -28,10 +28,23 @@ _HIDDEN_STYLE = re.compile(
     re.IGNORECASE,
 )
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:preheader|preview-?text|hidden)(?:\s|$)", re.IGNORECASE)
-# lexbor's parse time grows with the square of the nesting depth: a hostile mail of
-# 100,000 nested <div>s takes many seconds. Notifications have a few thousand tags at most.
-_MAX_TAGS = 10_000
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b\u200c\u200d\u2007\u202f\u034f\ufeff]+")
+# lexbor's parse time grows with the square of the nesting depth (8,000 nested <div>s take
+# a second) and the walk below costs a few microseconds a node. Notifications have a few
+# thousand tags nested a few dozen deep; the document is cut where either bound is passed.
+_MAX_TAGS = 4_000
+_MAX_DEPTH = 300
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,20})(?:[^<>]{0,2000}?(/?)>)?")
+_VOID_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    }
+)  # fmt: skip
+_MAX_URL = 2_048
+# every space but the line break, and the invisible characters used to pad preheaders:
+# extraction patterns then never meet a long run of spaces to backtrack over
+_SPACES = re.compile(r"[^\S\n]+")
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u034f\ufeff", " "))
 
 
 @dataclass
@@ -47,6 +60,7 @@ class VisibleHtml:
     text: str
     links: list[Link] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)  # texts of hidden elements (preheaders)
+    cut: str | None = None  # why the end of a hostile document was not read
 
 
 def _is_hidden(node: LexborNode) -> bool:
@@ -62,10 +76,11 @@ def _is_hidden(node: LexborNode) -> bool:
 
 def visible_html(html: str) -> VisibleHtml:
     """Text with one line per block element (blank line between blocks), and the links."""
-    tree = LexborHTMLParser(_bounded(html))
+    bounded, cut = _bounded(html)
+    tree = LexborHTMLParser(bounded)
     start = tree.body if tree.body is not None else tree.root
     if start is None:
-        return VisibleHtml(text="")
+        return VisibleHtml(text="", cut=cut)
     pieces: list[str] = []
     links: list[Link] = []
     hidden: list[str] = []
@@ -100,7 +115,8 @@ def visible_html(html: str) -> VisibleHtml:
         if tag in _BLOCK_TAGS:
             pieces.append("\n\n")
         if tag == "a":
-            href = (node.attributes.get("href") or "").strip()
+            # as browsers do: tabs and line breaks inside a URL are dropped
+            href = "".join((node.attributes.get("href") or "").split())[:_MAX_URL]
             if href:
                 open_links.append((href, len(pieces)))
             else:
@@ -112,26 +128,39 @@ def visible_html(html: str) -> VisibleHtml:
             children.append(child)
             child = child.next
         stack.extend((c, True) for c in reversed(children))
-    return VisibleHtml(text=normalise_lines("".join(pieces)), links=links, hidden=hidden)
+    return VisibleHtml(text=normalise_lines("".join(pieces)), links=links, hidden=hidden, cut=cut)
 
 
-def _bounded(html: str) -> str:
-    """The document cut after ``_MAX_TAGS`` tags (what follows is not read)."""
-    if html.count("<") <= _MAX_TAGS:
-        return html
-    position = -1
-    for _ in range(_MAX_TAGS):
-        position = html.find("<", position + 1)
-    return html[:position]
+def _bounded(html: str) -> tuple[str, str | None]:
+    """The document cut before the tag that passes ``_MAX_TAGS`` or ``_MAX_DEPTH``, and why.
+
+    Depth is counted from open and close tags as written (void and self-closed tags do not
+    nest): a cheap over-estimate that only hostile documents reach.
+    """
+    if html.count("<") <= _MAX_DEPTH:
+        return html, None
+    depth = 0
+    for count, match in enumerate(_TAG.finditer(html)):
+        if count >= _MAX_TAGS:
+            return html[: match.start()], f"more than {_MAX_TAGS} tags"
+        closing, name, self_closed = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closed and name.lower() not in _VOID_TAGS:
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return html[: match.start()], f"nested more than {_MAX_DEPTH} deep"
+    return html, None
 
 
 def _squash(text: str) -> str:
-    return " ".join(_SPACES.sub(" ", text).split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def normalise_lines(text: str) -> str:
     """Trim every line, turn odd spaces into plain ones, keep at most one blank line in a row."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
+    spaced = _SPACES.sub(" ", text.translate(_INVISIBLE))
+    lines = [line.strip() for line in spaced.split("\n")]
     out: list[str] = []
     for line in lines:
         if not line and (not out or not out[-1]):

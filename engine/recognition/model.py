@@ -34,15 +34,23 @@ class RequestNotification(BaseModel):
     reply_link: str | None = None
     # the notification's own Date header, for templates and older_than/newer_than
     date: datetime | None = None
+    # why the name or note may not have been read intact (the message is cut short,
+    # undecodable, ...): such a request is recorded but never drafted
+    damage: str | None = Field(default=None, exclude=True)
 
 
 @dataclass
 class Recognition:
-    """The result for one message: ``notification`` is the first request, ``requests`` all."""
+    """The result for one message: ``notification`` is the first request, ``requests`` all.
+
+    ``defect`` says what is wrong with the message, whether or not requests could still be
+    read from it (each request's ``damage`` says whether it may be drafted); the pipeline
+    records it and logs it as a warning.
+    """
 
     message_id: str | None
     requests: list[RequestNotification] = field(default_factory=list)
-    defect: str | None = None  # why the message could not be read, if it could not
+    defect: str | None = None  # every defect found, "; "-separated
 
     @property
     def notification(self) -> RequestNotification | None:

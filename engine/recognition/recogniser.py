@@ -8,6 +8,7 @@ domain and the few headers networks set; everything else waits for ``recognise``
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesHeaderParser
@@ -19,12 +20,23 @@ from introgate.mail import header_block
 from introgate.recognition.authenticity import authenticate
 from introgate.recognition.extraction import extract_people
 from introgate.recognition.language import guess_language
-from introgate.recognition.message_content import MalformedMessage, MessageContent, read_message
+from introgate.recognition.message_content import (
+    Defect,
+    MalformedMessage,
+    MessageContent,
+    read_message,
+)
 from introgate.recognition.model import Recognition, Requester, RequestNotification
 from introgate.recognition.network import CompiledNetwork
 from introgate.recognition.registry import NetworkRegistry
 
 log = logging.getLogger("introgate.recognition")
+
+# Every pattern is linear in the text and the text is bounded, so a message takes a few
+# milliseconds; one that takes longer than this is hostile or hits a bug, and is recorded
+# with a defect rather than drafted. Checked between stages (a stage is not interrupted).
+TIME_BUDGET_SECONDS = 0.5
+_MAX_DEFECT_CHARS = 500
 
 
 def _address_domain(from_value: str) -> str:
@@ -44,8 +56,10 @@ class Recogniser:
         *,
         trusted_authserv_ids: list[str],
         max_message_bytes: int = 5_000_000,
+        time_budget_seconds: float = TIME_BUDGET_SECONDS,
     ) -> None:
         self.networks = networks
+        self.time_budget_seconds = time_budget_seconds
         self.trusted_ids = frozenset(i.strip().lower() for i in trusted_authserv_ids)
         self.max_message_bytes = max_message_bytes
         self._by_domain: dict[str, CompiledNetwork] = {}
@@ -123,17 +137,32 @@ class Recogniser:
                 message_id=_message_id_only(raw),
                 defect=f"too large: {len(raw)} bytes > {self.max_message_bytes}",
             )
+        started = time.perf_counter()
         try:
             content = read_message(raw)
         except MalformedMessage as exc:
             return Recognition(message_id=_message_id_only(raw), defect=str(exc))
         try:
-            return self._recognise_content(content)
+            result = self._recognise_content(content, started)
         except Exception as exc:
             log.exception("recognition failed for %s", content.message_id)
             return Recognition(
                 message_id=content.message_id, defect=f"unreadable: {type(exc).__name__}: {exc}"
             )
+        overrun = self._overrun(started)
+        if overrun is not None:
+            content.defects.append(overrun)
+        return _with_defects(result, content.defects)
+
+    def _overrun(self, started: float) -> Defect | None:
+        elapsed = time.perf_counter() - started
+        if elapsed <= self.time_budget_seconds:
+            return None
+        return Defect(
+            f"recognition over its time budget: {elapsed * 1000:.0f} ms > "
+            f"{self.time_budget_seconds * 1000:.0f} ms",
+            damaging=True,
+        )
 
     def _network_of(self, content: MessageContent) -> CompiledNetwork | None:
         network = self._network_for_domain(content.sender_domain)
@@ -144,7 +173,7 @@ class Recogniser:
                 return federated
         return None
 
-    def _recognise_content(self, content: MessageContent) -> Recognition:
+    def _recognise_content(self, content: MessageContent, started: float) -> Recognition:
         result = Recognition(message_id=content.message_id)
         network = self._network_of(content)
         if network is None:
@@ -152,6 +181,10 @@ class Recogniser:
         classification = network.classify(content)
         if classification is None:
             log.debug("%s: %s mail, not a request", content.message_id, network.name)
+            return result
+        overrun = self._overrun(started)
+        if overrun is not None:  # extraction is the costly stage: not begun when already late
+            content.defects.append(overrun)
             return result
         language = (
             classification.language
@@ -191,6 +224,20 @@ class Recogniser:
             authenticated,
         )
         return result
+
+
+def _with_defects(result: Recognition, defects: list[Defect]) -> Recognition:
+    """``result`` with the message's defects recorded, and its requests marked damaged when
+    a defect touched the text they were read from."""
+    if not defects:
+        return result
+    texts = list(dict.fromkeys(d.text for d in defects))
+    result.defect = "; ".join(texts)[:_MAX_DEFECT_CHARS]
+    damage = next((d.text for d in defects if d.damaging), None)
+    if damage is not None:
+        for request in result.requests:
+            request.damage = damage
+    return result
 
 
 def _date_of(content: MessageContent) -> datetime | None:
