@@ -176,13 +176,13 @@ def _body_texts(message: Message) -> _Bodies:
     """The text parts recognition reads, and what is wrong with the way they are built."""
     found = _Bodies()
     read: set[int] = set()  # id() of the text parts read
-    containers: list[Message] = []
+    walked: list[Message] = []
     for index, part in enumerate(message.walk()):
         if index >= _MAX_PARTS:
             found.defects.append(Defect(f"more than {_MAX_PARTS} MIME parts", damaging=False))
             break
+        walked.append(part)
         if part.is_multipart():
-            containers.append(part)
             continue
         if (part.get("Content-Disposition") or "").strip().lower().startswith("attachment"):
             continue
@@ -209,12 +209,14 @@ def _body_texts(message: Message) -> _Bodies:
         if _cut_short(part, content_type, text):
             found.defects.append(Defect(f"{content_type} part: cut short", damaging=True))
         (found.plain if content_type == "text/plain" else found.html).append(text[:_MAX_TEXT_CHARS])
-    for part in [*containers, *(p for p in message.walk() if id(p) in read)]:
+    for part in walked:
         for defect in part.defects:
             described = _PARSER_DEFECTS.get(type(defect).__name__, type(defect).__name__)
             if described is None:
                 continue
-            damaging = id(part) in read or _damages_text(part, defect, read)
+            damaging = id(part) in read or (
+                part.get_content_maintype() == "multipart" and _damages_text(part, defect, read)
+            )
             where = part.get_content_type()
             found.defects.append(Defect(f"{where} part: {described}", damaging))
     return found

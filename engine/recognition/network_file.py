@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from introgate.errors import FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
 from introgate.recognition.model import RequestKind
+from introgate.recognition.regex_cost import backtracking_risk
 from introgate.toml_locate import locate, syntax_error_place
 
 Source = Literal["subject", "from_name", "header", "body", "html"]
@@ -47,6 +48,9 @@ def _check_regex(value: str, *, groups: frozenset[str] | None = None) -> str:
         compiled = re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression {value!r}: {exc}") from exc
+    risk = backtracking_risk(pattern)
+    if risk is not None:
+        raise ValueError(f"{value!r} may take exponential time on a hostile mail: {risk}")
     if groups is not None:
         unknown = set(compiled.groupindex) - groups
         if unknown:

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from introgate.recognition.regex_cost import BoundedPattern, check_linear
+
 
 def one_or_many(value: Any) -> Any:
     """``"x"`` means ``["x"]``; a list is left for the list type to judge item by item."""
@@ -23,17 +25,19 @@ def one_or_many(value: Any) -> Any:
 
 
 def check_regex(value: str) -> str:
-    """Refuse a pattern that does not compile, at load time rather than mid-pass."""
+    """Refuse a pattern that does not compile, or that could take exponential time on a
+    hostile mail, at load time rather than mid-pass."""
     try:
         re.compile(value)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression: {exc}") from exc
-    return value
+    return check_linear(value, re.IGNORECASE)
 
 
-def compile_regex(value: str) -> re.Pattern[str]:
-    """Patterns ignore case: mail headers and notes vary in case; ``(?-i:...)`` turns it off."""
-    return re.compile(value, re.IGNORECASE)
+def compile_regex(value: str) -> BoundedPattern:
+    """Patterns ignore case: mail headers and notes vary in case; ``(?-i:...)`` turns it off.
+    A pattern searches the first ``MAX_SEARCHED_CHARS`` characters of a text only."""
+    return BoundedPattern(re.compile(value, re.IGNORECASE))
 
 
 NonEmptyText = Annotated[str, Field(min_length=1)]

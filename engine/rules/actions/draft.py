@@ -136,6 +136,15 @@ class Draft(Action):
         return {"type": "draft", "template": self.template, "language": self.language}
 
     def apply(self, ctx: ActionContext) -> ActionOutcome:
+        notification = ctx.facts.notification
+        if notification is not None and notification.damage:
+            # the name or note may be cut short or garbled: a reply built on it could be wrong
+            return ActionOutcome(
+                "draft",
+                f"no draft: message damaged: {notification.damage}",
+                False,
+                self.describe() | {"status": "damaged", "damage": notification.damage},
+            )
         language = (
             ctx.settings.identity.default_language if self.language == "auto" else self.language
         )
