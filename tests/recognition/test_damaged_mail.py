@@ -11,7 +11,7 @@ from introgate.backends.maildir import MaildirBackend
 from introgate.config import Settings
 from introgate.demo import linkedin_invitation
 from introgate.recognition import Recogniser
-from introgate.state import StateStore
+from introgate.state import ProcessedStatus, SqliteStore
 from tests.test_pipeline import deliver, drafts_in, run
 
 NOTE = "Hallo Alex, wir kennen uns vom Barcamp."
@@ -115,6 +115,7 @@ def test_a_truncated_notification_is_not_drafted_and_the_defect_is_logged(
     assert not (maildir.root / ".Drafts" / "cur").exists() or drafts_in(maildir) == []
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("Anna Schäfer" in line and defect in line for line in warnings)
-    with StateStore(settings.state.path) as store:
-        record = store.processed(settings.accounts[0].name, decision.ref)
-    assert record is not None and (record.status, record.error) == ("done", defect)
+    with SqliteStore(settings.state.path) as store:
+        record = store.messages.get(settings.accounts[0].name, decision.ref)
+    assert record is not None
+    assert (record.status, record.error) == (ProcessedStatus.DONE, defect)
