@@ -17,12 +17,13 @@ import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
 
 from imapclient import IMAPClient, SocketTimeout
+from imapclient.datetime_util import format_criteria_date
 from imapclient.exceptions import CapabilityError, LoginError
 
 from introgate.backends.base import (
@@ -532,6 +533,15 @@ class ImapBackend(MailboxBackend):
                 selected.highest_modseq,
             )
             return ScanResult(refs=refs, checkpoint=checkpoint, uidvalidity_changed=renumbered)
+
+    def refs_since(self, folder: str, day: date) -> list[MessageRef]:
+        """Messages that arrived on or after ``day`` (SEARCH SINCE: the server's dates)."""
+        with self._talking(f"searching {folder!r} since {day}") as client:
+            result = self._search_in(client, folder, ["SINCE", format_criteria_date(day).decode()])
+            if result is None:
+                return []
+            selected, uids = result
+            return [MessageRef(folder, f"{selected.uidvalidity}:{uid}") for uid in uids]
 
     def checkpoint_through(self, scan: ScanResult, ref: MessageRef) -> Checkpoint:
         validity, _, uid = ref.key.partition(":")

@@ -15,6 +15,7 @@ from introgate.cli.check import check_command
 from introgate.cli.demo import demo_command
 from introgate.cli.drafts import drafts_app
 from introgate.cli.explain import explain_command
+from introgate.cli.init import init_command
 from introgate.cli.loading import print_problems
 from introgate.cli.login import login_command
 from introgate.cli.run import run_command
@@ -66,6 +67,7 @@ app.command("run")(run_command)
 app.command("check")(check_command)
 app.command("explain")(explain_command)
 app.command("status")(status_command)
+app.command("init")(init_command)
 app.command("login")(login_command)
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(schema_app, name="schema")
