@@ -800,22 +800,20 @@ class ImapBackend(MailboxBackend):
             client.append(folder, raw, flags=tuple(flags))
 
     def remove_draft(self, ref: MessageRef) -> None:
+        """To Trash (SPECIAL-USE ``\\Trash`` or its usual name), created when missing.
+
+        Never an expunge: the user may want a discarded draft back, and the README
+        promises Trash.
+        """
         drafts = self.folder_for(FolderRole.DRAFTS)
         if ref.folder != drafts:
             raise BackendError(
                 f"{self._where}: refusing to remove {ref.state_key}: it is not in {drafts!r}"
             )
-        with self._talking(f"removing draft {ref.state_key}") as client:
-            trash = self._role_folder(client, FolderRole.TRASH)
-        if trash is not None and trash != drafts:
-            self.move(ref, trash)
-            return
-        with self._talking(f"removing draft {ref.state_key}") as client:
-            uid = self._select_ref(client, ref, writable=True)
-            if b"UIDPLUS" not in self._capabilities:
-                raise BackendError(
-                    f"{self._where}: cannot remove draft {ref.state_key}: no Trash folder and "
-                    "no UIDPLUS (a plain EXPUNGE could remove other messages)"
-                )
-            if client.search(["UID", str(uid)]):
-                self._expunge_one(client, ref, uid)
+        trash = self.folder_for(FolderRole.TRASH)
+        if trash == drafts:
+            raise BackendError(
+                f"{self._where}: cannot discard draft {ref.state_key}: the Trash folder "
+                f"is the Drafts folder ({drafts!r})"
+            )
+        self.move(ref, trash)  # move() creates the folder when the server has none

@@ -189,7 +189,7 @@ class DraftReview:
             return f"draft {short_id(record)} is already {record.status}"
         refs = self.stored_copies(record)
         for ref in refs:
-            self.backend.remove_draft(ref)
+            self.backend.remove_draft(ref)  # to Trash, never expunged
         self.store.drafts.set_status(record.draft_id, status)
         self.store.audit.record(
             self.account,
@@ -197,7 +197,8 @@ class DraftReview:
             f"draft_{status}",
             {"draft_id": record.draft_id, "removed": len(refs)},
         )
-        where = "removed from Drafts" if refs else "was no longer in Drafts"
+        trash = self.backend.folder_for(FolderRole.TRASH)
+        where = f"moved to {trash}" if refs else "was no longer in Drafts"
         log.info("draft %s %s: %s", short_id(record), status, where)
         return f"draft {short_id(record)} {where}; request recorded as {status}"
 
