@@ -124,7 +124,7 @@ def _render_view(view: DraftView) -> str:
         + (f" <{record.profile_url}>" if record.profile_url else ""),
         f"drafted:   {local_time(record.created_at)}",
         f"language:  {record.language}",
-        f"to:        {record.recipient or '(no address known: answer on the network)'}",
+        f"to:        {_recipient_line(view)}",
     ]
     if not view.note_known:
         lines.append("note:      (the request could not be read again from the mailbox)")
@@ -141,3 +141,12 @@ def _render_view(view: DraftView) -> str:
         lines.append(view.text.rstrip("\n"))
         lines.append("-" * 72)
     return "\n".join(lines)
+
+
+def _recipient_line(view: DraftView) -> str:
+    """Whom the draft in Drafts goes to now: a To: the user added counts."""
+    if view.recipients:
+        return ", ".join(view.recipients)
+    if view.text is None:
+        return view.record.recipient or "(none)"
+    return "(no address: answer on the network, or add a To: in your mail client)"

@@ -20,6 +20,7 @@ from email.parser import BytesHeaderParser
 from email.utils import format_datetime, getaddresses
 
 from introgate.config import Identity
+from introgate.drafts.instructions import INSTRUCTIONS_HEADER, fingerprints
 from introgate.drafts.untrusted import one_line
 from introgate.errors import ConfigError, IntrogateError
 from introgate.recognition.model import RequestNotification
@@ -164,6 +165,8 @@ def compose(reply: Reply) -> EmailMessage:
         message["In-Reply-To"] = reply.in_reply_to
         message["References"] = reply.in_reply_to
     message[REQUEST_HEADER] = reply.ids.request_id
+    if reply.instructions:
+        message[INSTRUCTIONS_HEADER] = fingerprints(reply.instructions)
     # quoted-printable keeps the text readable in the raw message and 7-bit clean for
     # servers without 8BITMIME
     message.set_content(reply.text, charset="utf-8", cte="quoted-printable")

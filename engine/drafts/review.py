@@ -20,6 +20,7 @@ from email.utils import format_datetime, getaddresses
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
 from introgate.credentials import smtp_signin
+from introgate.drafts import instructions
 from introgate.drafts.compose import REQUEST_HEADER, is_robot_address
 from introgate.drafts.smtp import send_message
 from introgate.drafts.untrusted import one_line, paragraphs
@@ -55,6 +56,8 @@ class DraftView:
     note_known: bool  # False when the notification could not be read again
     text: str | None  # the draft as it is in Drafts now (headers and body), None if gone
     network_label: str  # the network file's label
+    # whom the draft in Drafts is addressed to now (the user may have added a To:)
+    recipients: tuple[str, ...] = ()
 
 
 class DraftReview:
@@ -150,6 +153,7 @@ class DraftReview:
             note_known=note_known,
             text=_as_text(message) if message is not None else None,
             network_label=self.network_label(record),
+            recipients=tuple(_recipients(message)) if message is not None else (),
         )
 
     def _note(self, record: DraftRecord) -> tuple[str | None, bool]:
@@ -266,6 +270,7 @@ class DraftReview:
                 f"draft {name} is addressed to {', '.join(robots)}, which no person reads; "
                 "change the recipient in your mail client first"
             )
+        left_out = instructions.strip(message)
         self.store.drafts.set_status(record.draft_id, DraftStatus.SENDING)
         sent_at = format_datetime(datetime.now(UTC))
         if message["Date"] is None:
@@ -281,6 +286,8 @@ class DraftReview:
         self._finish_sent(record, refs)
         delivered = [r for r in recipients if r not in refused]
         text = f"draft {name} sent to {', '.join(delivered)}; copy stored in {sent_folder}"
+        if left_out:
+            text += "; introgate's lines for you above the text were left out"
         if refused:
             text += f"; the server REFUSED {', '.join(refused)} (not sent to them)"
         return text

@@ -385,3 +385,50 @@ def test_a_send_with_one_refused_recipient_counts_as_sent_and_is_never_repeated(
     assert drafts_in(maildir) == [] and len(drafts_in(maildir, "Sent")) == 1
     drafts(config, "send", short(outcome.draft_id))
     assert [rcpt for _, rcpt, _ in received.messages] == [["eva@example.net"]]
+
+
+def add_recipient(path: Path, to: str, *, keep_instructions_header: bool = True) -> None:
+    """What a mail client does when the user types a To: into the draft and saves it."""
+    message = read_message(path)
+    message["To"] = to
+    if not keep_instructions_header:
+        del message["X-Introgate-Instructions"]
+    path.write_bytes(message.as_bytes(policy=policy.SMTP))
+
+
+@pytest.mark.parametrize("client_kept_header", [True, False])
+def test_a_network_draft_sent_by_mail_after_all_leaves_out_introgates_lines(
+    config: Path,
+    drafter: Drafter,
+    deliver: Deliver,
+    maildir: MaildirBackend,
+    smtp_server: tuple[Received, int],
+    client_kept_header: bool,
+) -> None:
+    received, _ = smtp_server
+    outcome = drafter.ensure_draft(
+        deliver("Eva Example", "eva-example"), DraftOrder(), dry_run=False
+    )
+    [path] = drafts_in(maildir)
+    drafted = body_of(read_message(path))
+    assert drafted.startswith("https://www.linkedin.com/comm/in/eva-example\n(No e-mail")
+    add_recipient(path, "Eva <eva@example.net>", keep_instructions_header=client_kept_header)
+    draft = short(outcome.draft_id)
+
+    shown = drafts(config, "show", draft)
+    assert "to:        eva@example.net" in shown.output.splitlines()
+
+    result = drafts(config, "send", draft)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"draft {draft} sent to eva@example.net; copy stored in Sent; "
+        "introgate's lines for you above the text were left out"
+    ]
+    [(_, rcpt_tos, content)] = received.messages
+    assert rcpt_tos == ["eva@example.net"]
+    sent = BytesParser(policy=policy.default).parsebytes(content)
+    assert isinstance(sent, EmailMessage)
+    assert "X-Introgate-Instructions" not in sent
+    assert body_of(sent) == drafted.split("\n\n", 1)[1]
+    assert body_of(sent).startswith("Hi Eva,\n")
+    assert "linkedin.com" not in body_of(sent)
