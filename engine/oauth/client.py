@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 
 from introgate.errors import ConfigError, ConnectionLost, IntrogateError
 from introgate.oauth.providers import Endpoints
+
+if TYPE_CHECKING:
+    from authlib.integrations.base_client.errors import OAuthError
+    from authlib.integrations.requests_client import OAuth2Session
+
+# authlib and requests load only when a sign-in or refresh happens: every other command
+# (and every password account) would otherwise pay a sixth of a second at start-up
 
 log = logging.getLogger("introgate.oauth")
 
@@ -60,6 +63,8 @@ def require_https(url: str, what: str) -> None:
 
 def oauth_client(endpoints: Endpoints, **kwargs: Any) -> OAuth2Session:
     """An authlib client for ``endpoints``; a public client unless a secret is configured."""
+    from authlib.integrations.requests_client import OAuth2Session
+
     quiet_http_logs()
     require_https(endpoints.token_url, "token_url")
     return OAuth2Session(
@@ -82,6 +87,9 @@ def describe_refusal(exc: OAuthError, where: str) -> OAuthRefused:
 
 def call_token_endpoint(where: str, request: Any) -> dict[str, Any]:
     """Run ``request()`` (an authlib token call), turning its failures into plain errors."""
+    import requests
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         answer = request()
     except OAuthError as exc:

@@ -17,8 +17,6 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from authlib.common.security import generate_token
-
 from introgate.errors import ConfigError, IntrogateError
 from introgate.oauth.client import (
     OAuthRefused,
@@ -129,6 +127,8 @@ def login_with_browser(
         with oauth_client(
             endpoints, redirect_uri=redirect_uri, code_challenge_method="S256"
         ) as client:
+            from authlib.common.security import generate_token
+
             verifier = generate_token(64)  # RFC 7636 4.1: 43-128 unreserved characters
             extra = dict(endpoints.authorization_params)
             if login_hint:
