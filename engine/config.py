@@ -51,6 +51,10 @@ class Identity(_Section):
     addresses: list[str] = Field(default_factory=list)
     default_language: Language = "en"
     signature: str = ""
+    # signs replies answered on a network (no recipient): short, without phone numbers
+    network_signature: str = ""
+    # "Sehr geehrter Herr Dr. Groß" / "Dear Dr. Groß" on networks answered formally
+    formal_greeting: bool = False
 
 
 class Trust(_Section):

@@ -246,7 +246,12 @@ class Drafter:
             order.template,
             language,
             reply_variables(
-                notification, identity, language=language, recipient=recipient, reply_link=link
+                notification,
+                identity,
+                language=language,
+                recipient=recipient,
+                reply_link=link,
+                register=self.templates.register(notification.network, language),
             ),
         )
         message = compose(

@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from jinja2 import (
     FileSystemLoader,
@@ -29,10 +29,12 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from introgate.config import Identity, Settings
+from introgate.drafts.names import greeting_name
 from introgate.drafts.untrusted import one_line, paragraphs, web_link
 from introgate.errors import IntrogateError
 from introgate.near_miss import closest
-from introgate.recognition.model import Requester, RequestNotification
+from introgate.recognition.model import Requester, RequestKind, RequestNotification
+from introgate.recognition.registry import NetworkRegistry
 from introgate.resources import shipped_templates_dir
 
 SUFFIX = ".txt.j2"
@@ -66,7 +68,7 @@ def network_label(notification: RequestNotification) -> str:
 
 
 def first_name(name: str) -> str:
-    """The name to greet: the first word that is not a title; the user part of a handle."""
+    """The user's own first name (to sign with): the first word that is not a title."""
     words = one_line(name).split()
     if len(words) == 1 and "@" in words[0]:
         return words[0].lstrip("@").split("@")[0]
@@ -83,29 +85,55 @@ def reply_variables(
     language: str,
     recipient: str | None,
     reply_link: str | None,
+    register: str = "formal",
 ) -> dict[str, Any]:
-    """What a template sees. Every value from the notification is cleaned first."""
+    """What a template sees. Every value from the notification is cleaned first.
+
+    ``register`` ("formal"/"informal") is the network file's for the language. The
+    signature is the e-mail one for a draft with a recipient and the short network one
+    otherwise; ``sign_name`` is left empty when that signature already carries the name,
+    so the name appears once.
+    """
     requester = notification.requester
     label = network_label(notification)
     name = one_line(requester.name) or "?"
+    parts = greeting_name(name, requester.handle, requester.profile_url)
+    signature = (identity.signature if recipient else identity.network_signature).strip("\n")
+    own_first = first_name(identity.name)
+    sign_name = own_first if register == "informal" and own_first else identity.name
+    signed_by = signature.split("\n", 1)[0].casefold()
+    if any(part.casefold() in signed_by for part in (identity.name, own_first) if part):
+        sign_name = ""  # the signature names the user already: the name appears once
     return {
         "requester": {
             "name": name,
-            "first_name": first_name(name),
+            "display": parts.display,
+            "first_name": parts.first_name,
+            "last_name": parts.last_name,
+            "full_name": parts.full_name,
+            "formal_name": parts.formal_name,
+            "title": parts.title,
+            "gender": parts.gender,
             "profile_url": web_link(requester.profile_url),
             "handle": one_line(requester.handle) or None,
             "network_label": label,
         },
         "network": {"id": notification.network, "label": label},
+        "kind": notification.kind,
+        "register": register,
+        "formal_greeting": identity.formal_greeting,
         "note": paragraphs(notification.note) or None,
         "mutual_connections": notification.mutual_connections,
         "date": notification.date,
         "identity": {
             "name": identity.name,
-            "first_name": first_name(identity.name),
+            "first_name": own_first,
             "address": identity.addresses[0] if identity.addresses else None,
             "signature": identity.signature.strip("\n"),
+            "network_signature": identity.network_signature.strip("\n"),
         },
+        "signature": signature or None,
+        "sign_name": sign_name or None,
         "language": language,
         "recipient": recipient,
         "reply_link": reply_link,
@@ -132,6 +160,8 @@ class ReplyTemplates:
             self.folders.append(settings.templates.path)
         self.folders.append(shipped_templates_dir())
         self._env = _environment(self.folders)
+        # valid network files only: a broken one is `introgate check`'s to report
+        self.networks, _ = NetworkRegistry.read(settings)
         # a user's template without an answer_on_network block borrows the shipped one's
         self._shipped_env = _environment(self.folders[-1:])
 
@@ -144,6 +174,10 @@ class ReplyTemplates:
             for path in sorted(folder.glob(f"*{SUFFIX}")):
                 found.setdefault(path.name, path)
         return found
+
+    def register(self, network: str, language: str) -> str:
+        """ "formal" or "informal": what the network's file says for the language."""
+        return self.networks.register(network, language)
 
     def languages(self, name: str) -> list[str]:
         languages = []
@@ -285,12 +319,14 @@ def _did_you_mean(exc: TemplateError, variables: dict[str, Any]) -> str:
     return f" (did you mean {close!r}?)" if close is not None else ""
 
 
-def sample_notification(*, with_extras: bool) -> RequestNotification:
+def sample_notification(
+    *, with_extras: bool, kind: RequestKind = "connection_request"
+) -> RequestNotification:
     """A request like a real one, for checking templates without a mailbox."""
     return RequestNotification(
         network="linkedin",
         network_label="LinkedIn",
-        kind="connection_request",
+        kind=kind,
         requester=Requester(
             name="Dr. Eva Müller-Łukasiewicz",
             profile_url="https://www.linkedin.com/in/eva-example",
@@ -343,19 +379,23 @@ def check_templates(settings: Settings) -> list[str]:
 def _render_problem(
     templates: ReplyTemplates, name: str, language: str, identity: Identity
 ) -> str | None:
-    """The first error rendering one template with and without the optional values."""
+    """The first error rendering one template with and without the optional values, for
+    every kind of request, both registers and both greeting styles."""
     for with_extras in (True, False):
         for recipient in ("eva@example.org", None):
-            notification = sample_notification(with_extras=with_extras)
-            variables = reply_variables(
-                notification,
-                identity,
-                language=language,
-                recipient=recipient,
-                reply_link=None if recipient else notification.reply_link,
-            )
-            try:
-                templates.render(name, language, variables)
-            except TemplateProblem as exc:
-                return str(exc)
+            for kind in get_args(RequestKind):
+                for register in ("formal", "informal"):
+                    notification = sample_notification(with_extras=with_extras, kind=kind)
+                    variables = reply_variables(
+                        notification,
+                        identity.model_copy(update={"formal_greeting": with_extras}),
+                        language=language,
+                        recipient=recipient,
+                        reply_link=None if recipient else notification.reply_link,
+                        register=register,
+                    )
+                    try:
+                        templates.render(name, language, variables)
+                    except TemplateProblem as exc:
+                        return str(exc)
     return None

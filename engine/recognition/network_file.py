@@ -21,6 +21,7 @@ from introgate.recognition.regex_cost import backtracking_risk
 from introgate.toml_locate import locate, syntax_error_place
 
 Source = Literal["subject", "from_name", "header", "body", "html"]
+Register = Literal["formal", "informal"]
 # named groups an extraction pattern may fill
 FIELD_GROUPS = frozenset({"name", "handle", "profile_url", "mutual", "note"})
 _PLACEHOLDERS = ("<<name>>", "<<handle>>")
@@ -169,6 +170,10 @@ class NetworkFile(_Strict):
     # texts the network fills in when the requester wrote nothing: not a personal note
     default_notes: dict[str, list[str]] = Field(default_factory=dict)
     default_note_patterns: list[str] = Field(default_factory=list)  # full-match regexes
+    # how a reply addresses the requester, per language: "informal" (German "du", first
+    # name) or "formal" ("Sie"); a language not listed is answered formally
+    # (``register`` in the file; the attribute name would shadow pydantic's ABC ``register``)
+    reply_register: dict[str, Register] = Field(default_factory=dict, alias="register")
 
     @field_validator("domains")
     @classmethod
@@ -203,6 +208,12 @@ class NetworkFile(_Strict):
             _check_regex(pattern, groups=FIELD_GROUPS)
             if "(?P<note>" not in pattern:
                 raise ValueError(f"{pattern!r} needs a (?P<note>...) group")
+        return value
+
+    @field_validator("reply_register")
+    @classmethod
+    def _register_by_language(cls, value: dict[str, Register]) -> dict[str, Register]:
+        _check_languages(value, allow_any=False)
         return value
 
     @field_validator("default_notes")

@@ -14,7 +14,7 @@ from pathlib import Path
 from introgate.config import Settings
 from introgate.errors import FileProblem
 from introgate.recognition.network import CompiledNetwork
-from introgate.recognition.network_file import NetworkFileErrors, read_network_file
+from introgate.recognition.network_file import NetworkFileErrors, Register, read_network_file
 from introgate.resources import shipped_networks_dir
 
 log = logging.getLogger("introgate.recognition")
@@ -79,6 +79,14 @@ class NetworkRegistry:
             if network.name == network_id.lower():
                 return network.label
         return network_id
+
+    def register(self, network_id: str, language: str) -> Register:
+        """How a reply in ``language`` addresses a requester from this network (the
+        file's ``register``): "formal" unless the file says "informal"."""
+        for network in self.networks:
+            if network.name == network_id.lower():
+                return network.spec.reply_register.get(language, "formal")
+        return "formal"
 
     def language_of_words(self) -> dict[str, str]:
         """Word -> language, for the plain words of every phrase the network files file

@@ -75,7 +75,9 @@ def test_requester_names_never_add_or_change_headers(
     assert to.addr_spec == "eve@example.net"
     assert "\n" not in to.display_name and "\r" not in to.display_name
     assert [a.addr_spec for a in message["From"].addresses] == ["alex@example.org"]
-    assert message["Subject"] == "Your request on LinkedIn"
+    # the subject names the person, as one line of its own
+    assert message["Subject"].endswith(" – your connection request on LinkedIn")
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
     assert message["In-Reply-To"].strip() == facts.message_id
     assert b"\nBcc:" not in path.read_bytes() and b"\nbcc:" not in path.read_bytes().lower()
 
@@ -92,7 +94,8 @@ def test_hostile_names_in_a_draft_without_recipient_stay_in_the_body(
     without_to = [h for h in DRAFT_HEADERS if h != "To"]
     at = without_to.index("X-Introgate-Request") + 1
     assert list(message.keys()) == [*without_to[:at], "X-Introgate-Instructions", *without_to[at:]]
-    assert message["Subject"] == "Ihre Anfrage auf LinkedIn"
+    assert message["Subject"].endswith(" – Ihre Kontaktanfrage auf LinkedIn")
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
 
 
 def test_accented_names_are_encoded_not_mangled(
@@ -161,8 +164,8 @@ def test_draft_without_recipient_starts_with_the_link_to_answer_on_the_network(
     lines = body_of(read_message(path)).splitlines()
     assert lines[:4] == [
         "https://www.xing.com/profile/eva-example/cv",
-        "(Keine E-Mail-Adresse von Eva Example bekannt: Den Text unten auf XING senden und "
-        "diese Zeilen weglassen.)",
+        "(Keine E-Mail-Adresse von Eva Example bekannt: Schicken Sie den Text unten über "
+        "XING, ohne diese Zeilen.)",
         "",
         "Hallo Eva,",
     ]
@@ -179,8 +182,8 @@ def test_english_draft_without_recipient_tells_where_to_answer_in_english(
     assert message["Content-Language"] == "en"
     assert body_of(message).splitlines()[:4] == [
         "https://www.linkedin.com/comm/in/eva-example",
-        "(No e-mail address known for Eva Example: send the text below on LinkedIn and "
-        "leave out these lines.)",
+        "(No e-mail address known for Eva Example: send the text below on LinkedIn, "
+        "without these lines.)",
         "",
         "Hi Eva,",
     ]
@@ -203,10 +206,10 @@ def test_draft_with_recipient_replies_in_the_thread_of_the_notification(
     )
     assert body_of(message) == (
         "Hi Eva,\n\n"
-        "thank you for your request to connect on LinkedIn and for your note.\n\n"
-        "Could you help me out: where do we know each other from, and what made you want to "
-        "connect? A line or two is plenty.\n\n"
-        "Best wishes,\nAlex Beispiel\n\n-- \nAlex\n"
+        "Thanks for your connection request on LinkedIn and for your message. I only accept "
+        "requests when I know where we've met – could you remind me?\n\n"
+        # the signature names the user already: the name appears once
+        "Best wishes,\n\n-- \nAlex\n"
     )
 
 

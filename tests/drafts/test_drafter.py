@@ -109,7 +109,7 @@ def test_crash_between_storing_and_recording_yields_one_draft(
         assert (record.status, record.language, record.subject) == (
             "drafted",
             "en",
-            "Your request on LinkedIn",
+            "Eva Example – your connection request on LinkedIn",
         )
         assert again.ensure_draft(facts, ORDER, dry_run=False).status == "exists"
     assert len(drafts_in(maildir)) == 1
@@ -205,7 +205,7 @@ def test_explicit_language_overrides_the_notification(
     outcome = drafter.ensure_draft(facts, DraftOrder(language="de"), dry_run=False)
     assert outcome.language == "de"
     [path] = drafts_in(maildir)
-    assert read_message(path)["Subject"] == "Ihre Anfrage auf LinkedIn"
+    assert read_message(path)["Subject"] == "Eva Example – Ihre Kontaktanfrage auf LinkedIn"
 
 
 def test_no_draft_when_there_is_neither_an_address_nor_a_link_to_answer(

@@ -169,7 +169,7 @@ def test_show_prints_the_request_the_note_and_the_draft(
     assert f"draft {short(outcome.draft_id)} (drafted)" in text
     assert "LinkedIn request from Eva Example" in text
     assert "note:\n    We met at the Berlin meetup, remember?\n" in text
-    assert "Subject: Your request on LinkedIn" in text
+    assert "Subject: Eva Example – your connection request on LinkedIn" in text
     assert "Hi Eva,\n" in text
 
 

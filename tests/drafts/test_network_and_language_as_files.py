@@ -117,7 +117,10 @@ def test_a_user_network_without_a_template_language_of_its_own_drafts_with_its_l
     run(settings, maildir)
 
     [path] = drafts_in(maildir)
-    assert read_message(path)["Subject"] == "Your request on Bluesky Social"
+    assert (
+        read_message(path)["Subject"]
+        == "Camille Dupont – your connection request on Bluesky Social"
+    )
 
 
 def test_the_label_of_a_shipped_network_file_is_the_name_in_the_draft(
@@ -136,11 +139,11 @@ def test_the_label_of_a_shipped_network_file_is_the_name_in_the_draft(
 
     [path] = drafts_in(maildir)
     draft = read_message(path)
-    assert draft["Subject"] == "Your request on X/Twitter"
+    assert draft["Subject"] == "Priya Raman – thanks for the follow on X/Twitter"
     assert body_of(draft).splitlines()[:2] == [
         "https://twitter.com/priya_raman",
-        "(No e-mail address known for Priya Raman: send the text below on X/Twitter and "
-        "leave out these lines.)",
+        "(No e-mail address known for Priya Raman: send the text below on X/Twitter, "
+        "without these lines.)",
     ]
 
 

@@ -31,24 +31,22 @@ def test_shipped_german_template_asks_warmly_and_signs_with_the_users_name(
     settings: Settings,
 ) -> None:
     assert render(settings, "de", with_extras=True) == (
-        "Ihre Anfrage auf LinkedIn",
+        "Dr. Eva Müller-Łukasiewicz – Ihre Kontaktanfrage auf LinkedIn",
         "Hallo Eva,\n\n"
-        "vielen Dank für Ihre Kontaktanfrage auf LinkedIn und Ihre Nachricht. Wir haben 3 "
-        "gemeinsame Kontakte, aber ich kann Sie gerade nicht einordnen.\n\n"
-        "Helfen Sie mir kurz auf die Sprünge: Woher kennen wir uns, und was ist der Anlass "
-        "für die Vernetzung? Ein, zwei Sätze genügen.\n\n"
-        "Viele Grüße\nAlex Beispiel\n\n-- \nAlex\n",
+        "danke für Ihre Kontaktanfrage auf LinkedIn und Ihre Nachricht. Ich nehme nur "
+        "Anfragen an, bei denen ich weiß, woher wir uns kennen – helfen Sie mir kurz auf die "
+        "Sprünge?\n\n"
+        "Viele Grüße\nAlex Beispiel\n",
     )
 
 
 def test_shipped_english_template_without_note_or_mutual_contacts(settings: Settings) -> None:
     assert render(settings, "en", with_extras=False) == (
-        "Your request on LinkedIn",
+        "Dr. Eva Müller-Łukasiewicz – your connection request on LinkedIn",
         "Hi Eva,\n\n"
-        "thank you for your request to connect on LinkedIn.\n\n"
-        "Could you help me out: where do we know each other from, and what made you want to "
-        "connect? A line or two is plenty.\n\n"
-        "Best wishes,\nAlex Beispiel\n\n-- \nAlex\n",
+        "Thanks for your connection request on LinkedIn. I only accept requests when I know "
+        "where we've met – could you remind me?\n\n"
+        "Best wishes,\nAlex Beispiel\n",
     )
 
 
@@ -81,7 +79,9 @@ def test_a_user_template_of_the_same_name_replaces_the_shipped_one(
         encoding="utf-8",
     )
     assert render(with_user_templates, "en", with_extras=False) == ("Hello from Alex", "Yo Eva!\n")
-    assert render(with_user_templates, "de", with_extras=False)[0] == "Ihre Anfrage auf LinkedIn"
+    assert render(with_user_templates, "de", with_extras=False)[0] == (
+        "Dr. Eva Müller-Łukasiewicz – Ihre Kontaktanfrage auf LinkedIn"
+    )
     assert check_templates(with_user_templates) == []
 
 
