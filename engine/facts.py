@@ -6,6 +6,7 @@ Header facts are always there; the notification is there when recognition found 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,8 @@ class MessageFacts:
     from_name: str
     date: datetime | None
     message_id: str | None
+    # identifies a message without a Message-ID across UIDVALIDITY changes; None when it has one
+    fingerprint: str | None = None
     recognition: Recognition | None = None
     _known: Callable[[], bool] | None = field(default=None, repr=False)
     _known_value: bool | None = field(default=None, repr=False)
@@ -58,22 +61,54 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
     pairs = getaddresses([_raw(headers, "From")])  # never raises; odd input gives ("", "")
     if pairs:
         from_name, from_address = decode_words(pairs[0][0]), pairs[0][1]
-    date: datetime | None = None
-    raw_date = _raw(headers, "Date")
-    if raw_date:
-        try:
-            date = parsedate_to_datetime(raw_date)
-        except (TypeError, ValueError, IndexError):
-            date = None
+    message_id = _raw(headers, "Message-ID").strip() or None
     return MessageFacts(
         ref=ref,
         headers=headers,
         subject=decode_words(_raw(headers, "Subject")),
         from_address=from_address.lower(),
         from_name=from_name,
-        date=date,
-        message_id=_raw(headers, "Message-ID").strip() or None,
+        date=parse_date(_raw(headers, "Date")),
+        message_id=message_id,
+        fingerprint=None if message_id else content_fingerprint(headers),
     )
+
+
+def parse_date(value: str) -> datetime | None:
+    """A ``Date:`` value, or None for one that is missing or cannot be a real date.
+
+    Hostile values (year 99999999999, hour 10**12, a zone offset of years) make the
+    standard parser raise OverflowError as well as ValueError: both mean "no date".
+    """
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+# headers a server may add or rewrite while the message sits in the folder (mbox status
+# lines, Dovecot's own bookkeeping): left out so the fingerprint stays the same
+_UNSTABLE_HEADERS = frozenset(
+    {"status", "x-status", "x-keywords", "x-uid", "content-length", "x-imap", "x-imapbase"}
+)
+
+
+def content_fingerprint(headers: Message) -> str:
+    """A stable name for a message that has no Message-ID: a hash of its normalised headers.
+
+    Names are lower-cased and values unfolded with runs of whitespace collapsed, so the
+    same message listed again under a new UID (a UIDVALIDITY change) gets the same name.
+    """
+    digest = hashlib.sha256()
+    for name, value in headers.items():
+        key = name.strip().lower()
+        if key in _UNSTABLE_HEADERS:
+            continue
+        digest.update(key.encode("utf-8", "surrogateescape") + b":")
+        digest.update(" ".join(str(value).split()).encode("utf-8", "surrogateescape") + b"\n")
+    return "sha256:" + digest.hexdigest()
 
 
 def _raw(headers: Message, name: str) -> str:

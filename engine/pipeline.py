@@ -10,6 +10,7 @@ message already moved (the next pass sees it gone and closes the row).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -223,6 +224,10 @@ class _Triage:
     wanted: list[tuple[MailItem, MessageFacts]] = field(default_factory=list)
     # (ref, Message-ID): older than the backfill limit, or handled before under another key
     seen_before: list[tuple[MessageRef, str | None]] = field(default_factory=list)
+    # possible notifications among the wanted ones: their whole message is fetched
+    candidates: set[MessageRef] = field(default_factory=set)
+    # messages whose headers could not be read: recorded as failed, retried, then left
+    broken: list[Decision] = field(default_factory=list)
 
 
 @dataclass
@@ -277,20 +282,25 @@ class _FolderPass:
                 self._close_vanished(unfinished, chunk, present)
             triage = self._triage(items, cutoff)
             self._record_seen_before(triage, report)
-            bodies = self._fetch_bodies(triage.wanted)
+            bodies = self._fetch_bodies(triage)
             wanted = {item.ref: (item, facts) for item, facts in triage.wanted}
+            broken = {decision.ref: decision for decision in triage.broken}
             seen_before = {ref for ref, _ in triage.seen_before}
             for ref in chunk:
                 if stop is not None and stop.is_set():
                     self._save_partial_checkpoint(folder, scan, finished_through)
                     return False
                 entry = wanted.get(ref)
+                decision = broken.get(ref)
                 if entry is not None:
                     decision = self._handle(entry[0], entry[1], bodies.get(ref))
+                elif decision is not None:
+                    self._record_failure(decision)
+                if decision is not None:
                     report.decisions.append(decision)
                     self._log(decision)
                 if ref in listed and (
-                    entry is not None or ref in seen_before or ref not in present
+                    decision is not None or ref in seen_before or ref not in present
                 ):
                     finished_through = ref
             handled += len(chunk)
@@ -321,17 +331,21 @@ class _FolderPass:
     def _triage(self, items: Sequence[MailItem], cutoff: datetime | None) -> _Triage:
         triage = _Triage()
         for item in items:
-            facts = facts_from_headers(item.ref, item.raw)
-            if cutoff is not None and (item.internal_date or cutoff) < cutoff:
-                triage.seen_before.append((item.ref, facts.message_id))
-            elif facts.message_id and self.store.messages.message_id_settled(
-                self.account.name, facts.message_id
-            ):
-                # handled before under another key: a UIDVALIDITY change, or the user
-                # moved it back after introgate archived it (their decision stands)
-                triage.seen_before.append((item.ref, facts.message_id))
-            else:
-                triage.wanted.append((item, facts))
+            with _guard(item.ref, "header facts", triage.broken):
+                facts = facts_from_headers(item.ref, item.raw)
+                if cutoff is not None and (item.internal_date or cutoff) < cutoff:
+                    triage.seen_before.append((item.ref, facts.message_id))
+                elif facts.message_id and self.store.messages.message_id_settled(
+                    self.account.name, facts.message_id
+                ):
+                    # handled before under another key: a UIDVALIDITY change, or the user
+                    # moved it back after introgate archived it (their decision stands)
+                    triage.seen_before.append((item.ref, facts.message_id))
+                else:
+                    candidate = self.recogniser.is_candidate(facts.headers)
+                    triage.wanted.append((item, facts))
+                    if candidate:
+                        triage.candidates.add(item.ref)
         return triage
 
     def _record_seen_before(self, triage: _Triage, report: PassReport) -> None:
@@ -407,14 +421,10 @@ class _FolderPass:
                     ),
                 )
 
-    def _fetch_bodies(
-        self, wanted: Sequence[tuple[MailItem, MessageFacts]]
-    ) -> dict[MessageRef, MailItem]:
+    def _fetch_bodies(self, triage: _Triage) -> dict[MessageRef, MailItem]:
         """Whole messages for the possible notifications; ordinary mail is never downloaded."""
         limit = self.settings.recognition.max_message_bytes
-        notifications = [
-            item for item, facts in wanted if self.recogniser.is_candidate(facts.headers)
-        ]
+        notifications = [item for item, _facts in triage.wanted if item.ref in triage.candidates]
         # an oversized one keeps its header block only: recognise() reports the size defect
         bodies = {item.ref: item for item in notifications if item.size > limit}
         small = [item.ref for item in notifications if item.size <= limit]
@@ -429,21 +439,22 @@ class _FolderPass:
             subject=facts.subject,
             sender=facts.from_address,
         )
-        try:
-            self._decide_and_act(facts, full, decision)
-        except ConnectionLost:
-            raise
-        except Exception as exc:
-            decision.error = f"{type(exc).__name__}: {exc}"
-            log.exception("%s: failed on %s", self.account.name, item.ref.state_key)
-        if not self.dry_run:
-            self._record(
-                decision, ProcessedStatus.FAILED if decision.error else ProcessedStatus.DONE
-            )
+        failures: list[Decision] = []
+        with _guard(item.ref, "recognition", failures, decision) as step:
+            self._decide_and_act(facts, full, decision, step)
+        if failures:
+            self._record_failure(decision)
+        elif not self.dry_run:
+            self._record(decision, ProcessedStatus.DONE)
         return decision
 
+    def _record_failure(self, decision: Decision) -> None:
+        """A failed message counts an attempt; after MAX_ATTEMPTS it is left alone for good."""
+        if not self.dry_run:
+            self._record(decision, ProcessedStatus.FAILED)
+
     def _decide_and_act(
-        self, facts: MessageFacts, full: MailItem | None, decision: Decision
+        self, facts: MessageFacts, full: MailItem | None, decision: Decision, step: _Step
     ) -> None:
         recognition = recognise(
             facts,
@@ -452,6 +463,7 @@ class _FolderPass:
             self.recogniser,
             self.settings.recognition.max_message_bytes,
         )
+        step.name = "rules"
         decided = decide(facts, recognition, self.rules, self._is_known)
         decision.notification = recognition.notification
         decision.request_count = len(recognition.requests)
@@ -462,8 +474,9 @@ class _FolderPass:
             return
         if not self.dry_run:
             self._record(decision, ProcessedStatus.PENDING)
-        for step in decided.plan:
-            outcome = step.action.apply(self._context(step.facts))
+        for planned in decided.plan:
+            step.name = f"action {planned.action.type}"
+            outcome = planned.action.apply(self._context(planned.facts))
             decision.outcomes.append(outcome)
             if not self.dry_run:
                 self.store.audit.record(
@@ -509,6 +522,40 @@ class _FolderPass:
             level = logging.WARNING
         prefix = "[dry run] " if self.dry_run else ""
         log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
+
+
+@dataclass
+class _Step:
+    """The step a message is in, so a failure names where it happened."""
+
+    name: str
+
+
+@contextlib.contextmanager
+def _guard(
+    ref: MessageRef, step: str, failures: list[Decision], decision: Decision | None = None
+) -> Iterator[_Step]:
+    """The per-message guard: no message, however hostile, stops the pass.
+
+    Any failure while reading or acting on one message (except a lost connection, which
+    ends the pass) is written on its decision as ``step: error`` and the decision is added
+    to ``failures``; the pass records it, counts it and goes on with the next message.
+    """
+    current = _Step(step)
+    try:
+        yield current
+    except ConnectionLost:
+        raise
+    except Exception as exc:  # any failure: that is the point of the guard
+        failed = decision or Decision(ref=ref, message_id=None, subject="", sender="")
+        failed.error = f"{current.name}: {type(exc).__name__}: {_one_line(str(exc))}"
+        failures.append(failed)
+        log.debug("failure on %s", ref.state_key, exc_info=True)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

@@ -276,7 +276,7 @@ def test_a_failed_action_is_retried_on_later_passes_a_few_times(
 
     monkeypatch.setattr(MaildirBackend, "move", full_disk)
     first = run(settings, maildir)
-    assert first.decisions[0].error == "OSError: [Errno 28] No space left on device"
+    assert first.decisions[0].error == "action archive: OSError: [Errno 28] No space left on device"
     assert len(maildir.scan("INBOX", None).refs) == 1
     monkeypatch.setattr(MaildirBackend, "move", real_move)
     second = run(settings, maildir)

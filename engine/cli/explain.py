@@ -43,9 +43,15 @@ def explain_command(
             unreadable += 1
             typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
             continue
-        result = explain_message(
-            path, raw, settings=settings, recogniser=recogniser, rules=rules, known=known
-        )
+        try:
+            result = explain_message(
+                path, raw, settings=settings, recogniser=recogniser, rules=rules, known=known
+            )
+        except Exception as exc:  # noqa: BLE001 - one line per unreadable message, as in a pass
+            unreadable += 1
+            detail = " ".join(str(exc).split())[:200]
+            typer.echo(f"{path}: cannot explain: {type(exc).__name__}: {detail}", err=True)
+            continue
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:

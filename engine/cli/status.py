@@ -56,7 +56,16 @@ def status_command(config: ConfigOption = None) -> None:
                 _counts(store.messages.counts(name)),
             )
             failing = failing or bool(row and row.error)
+        given_up = [(name, record) for name in names for record in store.messages.given_up(name)]
     console.print(table)
+    for name, record in given_up:
+        # markup off: the error may quote a hostile message's text
+        console.print(
+            f"{name}: left alone after {record.attempts} failed tries: "
+            f"{record.message_key}: {record.error or 'unknown error'}",
+            markup=False,
+            highlight=False,
+        )
     raise typer.Exit(1 if failing else 0)
 
 

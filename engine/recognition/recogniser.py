@@ -246,7 +246,7 @@ def _date_of(content: MessageContent) -> datetime | None:
         return None
     try:
         date = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # absurd year, hour or zone
         return None
     return date if date.tzinfo is not None else date.replace(tzinfo=UTC)
 

@@ -156,6 +156,14 @@ class SqliteProcessedMessages:
         )
         return [MessageRef(folder, row[0][len(folder) + 1 :]) for row in rows]
 
+    def given_up(self, account: str) -> list[ProcessedRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM processed WHERE account = ? AND status = ? AND attempts >= ? "
+            "ORDER BY processed_at, message_key",
+            (account, ProcessedStatus.FAILED.value, messages.MAX_ATTEMPTS),
+        )
+        return [_processed(row) for row in rows]
+
     def counts(self, account: str) -> dict[ProcessedStatus, int]:
         rows = self._db.execute(
             "SELECT status, COUNT(*) FROM processed WHERE account = ? GROUP BY status", (account,)
