@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CONFIG_TEMPLATE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +27,29 @@ from introgate.pipeline import Engine
 from introgate.recognition import Recogniser, RequestNotification
 from introgate.rules import RuleSet, load_rules
 from introgate.state import SqliteStore
+
+CONFIG_TEMPLATE = """
+[identity]
+name = "Alex Beispiel"
+addresses = ["alex@example.org"]
+default_language = "en"
+
+[trust]
+authserv_ids = ["mx.demo.example"]
+
+[state]
+path = "state.sqlite3"
+
+[contacts]
+files = []
+correspondence_folders = ["Sent"]
+
+[[accounts]]
+name = "test"
+backend = "maildir"
+maildir = "Maildir"
+backfill = "all"
+"""
 
 INVITATION = linkedin_invitation(
     "Anna Example", "anna-example", "Consultant", language="en", note="Hi, we met in Bonn."
