@@ -237,7 +237,8 @@ def _damages_text(container: Message, defect: object, read: set[int]) -> bool:
 def _cut_short(part: Message, content_type: str, text: str) -> bool:
     """Truncation a single part shows by itself: an open quoted-printable escape at its end,
     or an HTML document that never closes."""
-    if (part.get("Content-Transfer-Encoding") or "").strip().lower() == "quoted-printable":
+    # str(): a header with undecodable bytes comes back as a Header object
+    if str(part.get("Content-Transfer-Encoding") or "").strip().lower() == "quoted-printable":
         raw = part.get_payload(decode=False)
         if isinstance(raw, str) and _TRUNCATED_QP.search(raw.encode("ascii", "replace")[-8:]):
             return True
