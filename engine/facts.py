@@ -39,6 +39,11 @@ class MessageFacts:
     def notification(self) -> RequestNotification | None:
         return self.recognition.notification if self.recognition else None
 
+    @property
+    def identity(self) -> str | None:
+        """What names this message whatever its key: the Message-ID, else the fingerprint."""
+        return self.message_id or self.fingerprint
+
     def requester_known(self) -> bool:
         """Whether the requester is in contacts, allowlist or earlier correspondence."""
         if self._known_value is None:

@@ -110,7 +110,8 @@ class PassReport:
     dry_run: bool
     decisions: list[Decision] = field(default_factory=list)
     scanned: int = 0
-    skipped: int = 0
+    skipped: int = 0  # older than the backfill age on a folder's first pass
+    skipped_resync: int = 0  # handled before under another key (UIDVALIDITY change, moved back)
     interrupted: bool = False
 
     @property
@@ -222,7 +223,9 @@ class _Triage:
     """A chunk's messages sorted by what the pass does with them."""
 
     wanted: list[tuple[MailItem, MessageFacts]] = field(default_factory=list)
-    # (ref, Message-ID): older than the backfill limit, or handled before under another key
+    # (ref, identity): older than the backfill limit
+    too_old: list[tuple[MessageRef, str | None]] = field(default_factory=list)
+    # (ref, identity): handled before under another key
     seen_before: list[tuple[MessageRef, str | None]] = field(default_factory=list)
     # possible notifications among the wanted ones: their whole message is fetched
     candidates: set[MessageRef] = field(default_factory=set)
@@ -285,7 +288,7 @@ class _FolderPass:
             bodies = self._fetch_bodies(triage)
             wanted = {item.ref: (item, facts) for item, facts in triage.wanted}
             broken = {decision.ref: decision for decision in triage.broken}
-            seen_before = {ref for ref, _ in triage.seen_before}
+            seen_before = {ref for ref, _ in [*triage.too_old, *triage.seen_before]}
             for ref in chunk:
                 if stop is not None and stop.is_set():
                     self._save_partial_checkpoint(folder, scan, finished_through)
@@ -333,14 +336,15 @@ class _FolderPass:
         for item in items:
             with _guard(item.ref, "header facts", triage.broken):
                 facts = facts_from_headers(item.ref, item.raw)
+                identity = facts.identity
                 if cutoff is not None and (item.internal_date or cutoff) < cutoff:
-                    triage.seen_before.append((item.ref, facts.message_id))
-                elif facts.message_id and self.store.messages.message_id_settled(
-                    self.account.name, facts.message_id
+                    triage.too_old.append((item.ref, identity))
+                elif identity and self.store.messages.message_id_settled(
+                    self.account.name, identity
                 ):
                     # handled before under another key: a UIDVALIDITY change, or the user
                     # moved it back after introgate archived it (their decision stands)
-                    triage.seen_before.append((item.ref, facts.message_id))
+                    triage.seen_before.append((item.ref, identity))
                 else:
                     candidate = self.recogniser.is_candidate(facts.headers)
                     triage.wanted.append((item, facts))
@@ -349,11 +353,17 @@ class _FolderPass:
         return triage
 
     def _record_seen_before(self, triage: _Triage, report: PassReport) -> None:
-        if triage.seen_before and not self.dry_run:
-            self.store.messages.record_many_skipped(
-                self.account.name, triage.seen_before, "seen before (backfill or resync)"
-            )
-        report.skipped += len(triage.seen_before)
+        if not self.dry_run:
+            if triage.too_old:
+                self.store.messages.record_many_skipped(
+                    self.account.name, triage.too_old, "older than the backfill age"
+                )
+            if triage.seen_before:
+                self.store.messages.record_many_skipped(
+                    self.account.name, triage.seen_before, "handled before under another key"
+                )
+        report.skipped += len(triage.too_old)
+        report.skipped_resync += len(triage.seen_before)
 
     def _finish_folder(self, folder: str, scan: ScanResult, cutoff: datetime | None) -> None:
         if self.dry_run:
@@ -435,7 +445,7 @@ class _FolderPass:
     def _handle(self, item: MailItem, facts: MessageFacts, full: MailItem | None) -> Decision:
         decision = Decision(
             ref=item.ref,
-            message_id=facts.message_id,
+            message_id=facts.identity,
             subject=facts.subject,
             sender=facts.from_address,
         )

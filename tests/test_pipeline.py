@@ -399,7 +399,7 @@ def test_a_request_the_user_moved_back_to_the_inbox_is_left_where_they_put_it(
         next(p.name for p in (maildir.root / ".Archive" / "cur").iterdir())
     ).unlink()
     again = run(settings, maildir)
-    assert again.decisions == [] and again.skipped == 1
+    assert again.decisions == [] and again.skipped_resync == 1
     assert len(maildir.scan("INBOX", None).refs) == 1
     assert len(drafts_in(maildir)) == 1
 

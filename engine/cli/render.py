@@ -46,4 +46,10 @@ def print_report(console: Console, report: PassReport) -> None:
     console.print(
         f"{prefix}{len(report.decisions)} new, {report.drafted} drafted, "
         f"{report.failed} failed, {report.skipped} skipped as older than the backfill age"
+        + (
+            f", {report.skipped_resync} skipped as handled before (UIDVALIDITY resync or "
+            "moved back by you)"
+            if report.skipped_resync
+            else ""
+        )
     )

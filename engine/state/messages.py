@@ -72,9 +72,10 @@ class ProcessedMessages(Protocol):
     def record_many_skipped(
         self, account: str, skipped: Sequence[tuple[MessageRef, str | None]], reason: str
     ) -> None:
-        """Mark (message, Message-ID) pairs as seen without acting (backfill, resync).
+        """Mark (message, identity) pairs as seen without acting (backfill, resync).
 
-        The Message-ID is kept so a later UIDVALIDITY change still recognises them.
+        The identity (the Message-ID, or a content fingerprint for a message without one)
+        is kept so a later UIDVALIDITY change still recognises them.
         """
         ...
 
@@ -85,7 +86,11 @@ class ProcessedMessages(Protocol):
         ...
 
     def message_id_settled(self, account: str, message_id: str) -> bool:
-        """Whether a message with this Message-ID needs no more work (UIDVALIDITY resync)."""
+        """Whether a message with this identity needs no more work (UIDVALIDITY resync).
+
+        The identity is its Message-ID or, for a message without one, its content
+        fingerprint (``sha256:...``, see ``introgate.facts.content_fingerprint``).
+        """
         ...
 
     def seen_folder(self, account: str, folder: str) -> bool:

@@ -168,7 +168,7 @@ def test_mail_skipped_as_too_old_stays_skipped_after_a_uidvalidity_change(
     second = run(settings, backend)
     backend.close()
     assert (first.skipped, first.decisions) == (3, [])
-    assert (second.skipped, second.decisions) == (3, [])
+    assert (second.skipped_resync, second.decisions) == (3, [])
     box = mailbox(dovecot)
     assert box["Drafts"] == [] and len(box["INBOX"]) == 3
 
@@ -194,4 +194,32 @@ def test_stopping_in_the_middle_of_a_resync_resyncs_again_next_time(
         resumed = Engine.load(settings).run(settings.accounts[0], backend, store)
     backend.close()
     assert stopped.decisions == [] and resumed.decisions == []  # both were handled before
-    assert (stopped.skipped, resumed.skipped) == (1, 1)
+    assert (stopped.skipped_resync, resumed.skipped_resync) == (1, 1)
+
+
+def without_message_id(raw: bytes) -> bytes:
+    head, _, body = raw.partition(b"\n\n")
+    lines = [line for line in head.split(b"\n") if not line.lower().startswith(b"message-id:")]
+    return b"\n".join(lines) + b"\n\n" + body
+
+
+def test_old_mail_without_message_ids_stays_skipped_after_a_uidvalidity_change(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    config = write_imap_config(tmp_path / "introgate.toml", dovecot)
+    config.write_text(config.read_text().replace('backfill = "all"', 'backfill = "30d"'))
+    settings = load_settings(config)
+    year_ago = time.time() - 400 * 86400
+    for n in range(6):
+        os.utime(dovecot.deliver(without_message_id(request(n))), (year_ago, year_ago))
+    backend = open_backend(dovecot)
+    first = run(settings, backend)
+    backend.close()
+    dovecot.set_uidvalidity("INBOX", 4343)
+    backend = open_backend(dovecot)
+    second = run(settings, backend)
+    backend.close()
+    assert (first.skipped, first.skipped_resync, first.decisions) == (6, 0, [])
+    assert (second.skipped, second.skipped_resync, second.decisions) == (0, 6, [])
+    box = mailbox(dovecot)
+    assert (box["Drafts"], box["Archive"], len(box["INBOX"])) == ([], [], 6)
