@@ -127,6 +127,25 @@ def person_keys(notification: RequestNotification) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def same_person(first: RequestNotification, second: RequestNotification) -> bool:
+    """Whether two requests come from one person.
+
+    The same profile or handle on a network is one person. A different profile on the
+    same network is a different person, whatever the name: two Anna Schäfers on LinkedIn
+    are two people. Otherwise (another network, or no profile to compare) the folded name
+    decides, so the same name across networks stays one person.
+    """
+    first_keys, second_keys = person_keys(first), person_keys(second)
+    first_profiles = {key for key in first_keys if not key.startswith("name:")}
+    second_profiles = {key for key in second_keys if not key.startswith("name:")}
+    if first_profiles & second_profiles:
+        return True
+    if first.network.lower() == second.network.lower() and first_profiles and second_profiles:
+        return False
+    first_names = {key for key in first_keys if key.startswith("name:")}
+    return bool(first_names & set(second_keys))
+
+
 def one_line(text: str) -> str:
     """No line breaks: a requester's name must not become a second allowlist entry."""
     return " ".join(_CONTROL.sub(" ", text).split())
@@ -424,7 +443,15 @@ class KnownPeople:
         return found
 
     def _by_name(self, index: _Index, requester: Requester) -> list[Contact]:
-        return list(index.names.get(fold_name(requester.name), ()))
+        """Namesakes in the contacts, except those whose profile on the requester's
+        network is another one: a different profile there is a different person."""
+        own = set(_requester_profiles(requester))
+        hosts = {key.split("/", 1)[0] for key in own if "/" in key}
+        return [
+            contact
+            for contact in index.names.get(fold_name(requester.name), ())
+            if not any(key.split("/", 1)[0] in hosts and key not in own for key in contact.profiles)
+        ]
 
     def _contacts_of(self, index: _Index, requester: Requester) -> list[Contact]:
         found = self._by_profile(index, requester) + self._by_name(index, requester)

@@ -30,7 +30,7 @@ from introgate.drafts.templates import ReplyTemplates, reply_variables
 from introgate.drafts.untrusted import one_line, web_link
 from introgate.facts import MessageFacts
 from introgate.mail import DRAFT, SEEN, MessageRef
-from introgate.people import person_keys
+from introgate.people import person_keys, same_person
 from introgate.recognition.model import Requester, RequestNotification
 from introgate.state import DraftRecord, DraftStatus, StateStore
 
@@ -117,7 +117,7 @@ class Drafter:
                 "exists", ids, f"draft {ids.short} for {who} found in {drafts_folder}"
             )
 
-        last = self._last_asked(keys, notification)
+        last = self._last_asked(notification)
         days = order.once_per_person_days
         if (
             last is not None
@@ -184,24 +184,18 @@ class Drafter:
             recipient=plan.recipient if plan else None,
         )
 
-    def _last_asked(self, keys: list[str], notification: RequestNotification) -> datetime | None:
-        """Newest draft for this person: by any of their keys, as the ledger or a past draft has it.
-
-        The ledger keeps one key per draft (the folded name, which matches across
-        networks); a past draft's profile is turned into keys again here, so the same
-        profile under a changed name is still the same person.
-        """
-        last = self.store.drafts.last_asked(keys)
-        wanted = set(keys)
+    def _last_asked(self, notification: RequestNotification) -> datetime | None:
+        """When this person was last drafted to, as ``same_person`` tells people apart:
+        by profile on the same network (a namesake with another profile is someone
+        else), by folded name across networks."""
+        last = None
         for record in self.store.drafts.records():
-            if record.network != notification.network or not record.profile_url:
-                continue
             earlier = RequestNotification(
-                network=record.network,
+                network=record.network or "",
                 kind=notification.kind,
                 requester=Requester(name=record.requester or "", profile_url=record.profile_url),
             )
-            if wanted & set(person_keys(earlier)):
+            if same_person(notification, earlier):
                 created = datetime.fromisoformat(record.created_at)
                 last = created if last is None or created > last else last
         return last
