@@ -20,6 +20,7 @@ from introgate.cli.loading import print_problems
 from introgate.cli.login import login_command
 from introgate.cli.run import run_command
 from introgate.cli.schema import schema_app
+from introgate.cli.state import state_app
 from introgate.cli.status import status_command
 from introgate.errors import FileProblems, IntrogateError
 from introgate.logs import configure_logging
@@ -71,6 +72,7 @@ app.command("init")(init_command)
 app.command("login")(login_command)
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(schema_app, name="schema")
+app.add_typer(state_app, name="state")
 
 
 def main() -> None:

@@ -15,9 +15,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from introgate.state.sqlite.health import (
+    RESTORE_HINT,
+    StateFileError,
+    check_path,
+    explain_sqlite_error,
+    problems,
+)
 from introgate.state.sqlite.migrations import MIGRATIONS
 
 Params = Sequence[Any] | Mapping[str, Any]
+
+
+# how long a write waits for another process's transaction before the file counts as locked
+BUSY_TIMEOUT = 30.0
 
 
 def now() -> str:
@@ -29,14 +40,39 @@ class Database:
     """Safe to open from the daemon and the CLI at the same time (WAL)."""
 
     def __init__(self, path: Path) -> None:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        """Open, check and migrate; a broken file raises StateFileError (one line)."""
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
+            check_path(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StateFileError(
+                    f"state file {path}: cannot create its folder: {exc.strerror or exc}"
+                ) from exc
+        self._db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                found = problems(self._db)
+                if found:
+                    raise StateFileError(
+                        f"state file {path} is damaged ({found[0]}): {RESTORE_HINT}"
+                    )
+            self._migrate()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise explain_sqlite_error(path, exc) from exc
+        except BaseException:
+            self._db.close()
+            raise
+
+    def problems(self, *, thorough: bool = False) -> list[str]:
+        """SQLite's own check of the open file: [] when sound (``thorough``: every index)."""
+        return problems(self._db, thorough=thorough)
 
     def close(self) -> None:
         self._db.close()

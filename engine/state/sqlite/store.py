@@ -28,6 +28,10 @@ class SqliteStore:
     def close(self) -> None:
         self._db.close()
 
+    def problems(self, *, thorough: bool = False) -> list[str]:
+        """What SQLite's check finds in the file: [] when it is sound."""
+        return self._db.problems(thorough=thorough)
+
     def __enter__(self) -> SqliteStore:
         return self
 
