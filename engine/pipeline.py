@@ -283,7 +283,7 @@ class _FolderPass:
                 # during a resync the old keys are simply not found: their messages are
                 # listed again under new UIDs and matched by Message-ID
                 self._close_vanished(unfinished, chunk, present)
-            triage = self._triage(items, cutoff)
+            triage = self._triage(items, cutoff, unfinished)
             self._record_seen_before(triage, report)
             bodies = self._fetch_bodies(triage)
             wanted = {item.ref: (item, facts) for item, facts in triage.wanted}
@@ -331,8 +331,11 @@ class _FolderPass:
         todo += [ref for ref in unfinished if ref not in queued]
         return todo, unfinished
 
-    def _triage(self, items: Sequence[MailItem], cutoff: datetime | None) -> _Triage:
+    def _triage(
+        self, items: Sequence[MailItem], cutoff: datetime | None, unfinished: Sequence[MessageRef]
+    ) -> _Triage:
         triage = _Triage()
+        redo = set(unfinished)  # their labels are from this state's own unfinished work
         for item in items:
             with _guard(item.ref, "header facts", triage.broken):
                 facts = facts_from_headers(item.ref, item.raw)
@@ -344,6 +347,10 @@ class _FolderPass:
                 ):
                     # handled before under another key: a UIDVALIDITY change, or the user
                     # moved it back after introgate archived it (their decision stands)
+                    triage.seen_before.append((item.ref, identity))
+                elif item.ref not in redo and carries_handled_label(item.flags):
+                    # the mailbox remembers what the state forgot (a lost or restored state
+                    # file): introgate labelled it once, the user has dealt with it since
                     triage.seen_before.append((item.ref, identity))
                 else:
                     candidate = self.recogniser.is_candidate(facts.headers)
@@ -566,6 +573,15 @@ def _guard(
 def _one_line(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# labels introgate's rules attach (introgate/unexplained, introgate/introduced, ...): a
+# message carrying one was handled by introgate before, whatever the state file says
+HANDLED_LABEL_PREFIX = "introgate/"
+
+
+def carries_handled_label(flags: frozenset[str]) -> bool:
+    return any(flag.lower().startswith(HANDLED_LABEL_PREFIX) for flag in flags)
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from introgate.passes import run_recorded_pass
 from introgate.pipeline import Engine, PassReport
 from introgate.scheduling.idle import IdleWatcher, backoff_delay
 from introgate.state import SqliteStore
+from introgate.state.sqlite.backup import backup
 
 log = logging.getLogger("introgate.daemon")
 
@@ -75,6 +77,10 @@ class AccountRunner:
                 backend.close()
             except (IntrogateError, OSError) as exc:
                 log.debug("%s: closing: %s", self.account.name, exc)
+
+
+# the state file's integrity check and backup, once a day while the daemon runs
+STATE_UPKEEP_INTERVAL = 24 * 3600
 
 
 class Daemon:
@@ -134,6 +140,16 @@ class Daemon:
 
     def _schedule_all(self) -> None:
         now = datetime.now(UTC)
+        if not self.dry_run:
+            self.scheduler.add_job(
+                self.look_after_state,
+                "interval",
+                seconds=STATE_UPKEEP_INTERVAL,
+                id="state upkeep",
+                name="state upkeep",
+                next_run_time=now + timedelta(minutes=10),
+                replace_existing=True,
+            )
         for name, runner in self.runners.items():
             interval = runner.account.poll_interval
             self.scheduler.add_job(
@@ -225,6 +241,23 @@ class Daemon:
         except LookupError:
             log.debug("%s: no job to trigger (reloading?)", name)
 
+    def look_after_state(self) -> None:
+        """Once a day: SQLite's full integrity check, then the day's online backup."""
+        path = self.settings.state.path
+        try:
+            with SqliteStore(path) as store:
+                found = store.problems(thorough=True)
+            if found:
+                log.error(
+                    "state file %s is damaged (%s): restore it with `introgate state restore`",
+                    path,
+                    found[0],
+                )
+                return
+            log.info("state file checked and backed up to %s", backup(path))
+        except (IntrogateError, OSError, sqlite3.Error) as exc:
+            log.error("state upkeep: %s", exc)
+
     def run_account(self, name: str) -> None:
         """The scheduled job: one pass, again while IDLE reported mail during it."""
         runner = self.runners.get(name)
@@ -281,16 +314,22 @@ class Daemon:
             )
 
 
+class _StoppedDuringStartup(Exception):
+    """SIGTERM arrived while loading: nothing has started, so stopping is a clean exit."""
+
+
 def run_daemon(config_path: Path | None, *, dry_run: bool = False) -> int:
     """Run until SIGTERM/SIGINT; the exit code for ``introgate run``."""
-    settings = load_settings(config_path)
-    daemon = Daemon(config_path, settings, dry_run=dry_run)
+    daemon: Daemon | None = None
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
+        if daemon is None:
+            raise _StoppedDuringStartup
         daemon.request_stop()
 
     def on_hup(signum: int, frame: FrameType | None) -> None:
-        daemon.reload_requested = True
+        if daemon is not None:
+            daemon.reload_requested = True
 
     previous: dict[signal.Signals, Any] = {}
     for stop_signal in _STOP_SIGNALS:
@@ -298,10 +337,18 @@ def run_daemon(config_path: Path | None, *, dry_run: bool = False) -> int:
     if hasattr(signal, "SIGHUP"):
         previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, on_hup)
     try:
-        daemon.start()
-        daemon.wait()
+        try:
+            settings = load_settings(config_path)
+            daemon = Daemon(config_path, settings, dry_run=dry_run)
+        except _StoppedDuringStartup:
+            log.info("stopped while starting")
+            return 0
+        try:
+            daemon.start()
+            daemon.wait()
+        finally:
+            daemon.shutdown()
     finally:
-        daemon.shutdown()
         for handled, handler in previous.items():
             signal.signal(handled, handler)
     return 0

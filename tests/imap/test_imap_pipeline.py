@@ -223,3 +223,26 @@ def test_old_mail_without_message_ids_stays_skipped_after_a_uidvalidity_change(
     assert (second.skipped, second.skipped_resync, second.decisions) == (0, 6, [])
     box = mailbox(dovecot)
     assert (box["Drafts"], box["Archive"], len(box["INBOX"])) == ([], [], 6)
+
+
+def test_a_deleted_state_re_archives_nothing_the_user_moved_back(
+    dovecot: Dovecot, settings: Settings
+) -> None:
+    for n in range(3):
+        dovecot.deliver(request(n))
+    backend = open_backend(dovecot)
+    first = run(settings, backend)
+    archived = backend.scan("Archive", None).refs
+    for ref in archived[:2]:  # the user disagrees with two of them
+        backend.move(ref, "INBOX")
+    backend.close()
+    settings.state.path.unlink()
+    for suffix in ("-wal", "-shm"):
+        settings.state.path.with_name(settings.state.path.name + suffix).unlink(missing_ok=True)
+    backend = open_backend(dovecot)
+    again = run(settings, backend)
+    backend.close()
+    box = mailbox(dovecot)
+    assert (first.drafted, len(archived)) == (3, 3)
+    assert (again.decisions, again.skipped_resync) == ([], 2)
+    assert (len(box["INBOX"]), len(box["Archive"]), len(box["Drafts"])) == (2, 1, 3)
