@@ -7,6 +7,7 @@ module); ``sqlite/`` implements it.
 from introgate.state.drafts import DraftRecord, DraftStatus
 from introgate.state.messages import ProcessedRecord, ProcessedStatus
 from introgate.state.passes import PassHealth
+from introgate.state.requests import RequestChange, RequestRecord, RequestState
 from introgate.state.sqlite import SqliteStore
 from introgate.state.store import StateStore
 
@@ -16,6 +17,9 @@ __all__ = [
     "PassHealth",
     "ProcessedRecord",
     "ProcessedStatus",
+    "RequestChange",
+    "RequestRecord",
+    "RequestState",
     "SqliteStore",
     "StateStore",
 ]

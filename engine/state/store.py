@@ -14,6 +14,7 @@ from introgate.state.drafts import DraftLedger
 from introgate.state.messages import ProcessedMessages
 from introgate.state.passes import PassLog
 from introgate.state.people import PeopleCache
+from introgate.state.requests import RequestLedger
 
 
 class StateStore(Protocol):
@@ -29,4 +30,6 @@ class StateStore(Protocol):
     def people(self) -> PeopleCache: ...
     @property
     def passes(self) -> PassLog: ...
+    @property
+    def requests(self) -> RequestLedger: ...
     def close(self) -> None: ...

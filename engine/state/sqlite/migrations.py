@@ -118,9 +118,107 @@ def _backfill(db: sqlite3.Connection) -> None:
     )
 
 
+_REQUESTS = """
+        CREATE TABLE requests (
+            request_id TEXT PRIMARY KEY,        -- the drafts' X-Introgate-Request id
+            account TEXT NOT NULL,
+            network TEXT NOT NULL,
+            requester TEXT NOT NULL,
+            folded_name TEXT NOT NULL,
+            profile_key TEXT,
+            profile_url TEXT,
+            address TEXT,
+            note TEXT,
+            source_folder TEXT,
+            source_key TEXT,
+            notification_message_id TEXT,
+            draft_id TEXT,
+            state TEXT NOT NULL,                -- see state/requests.py RequestState
+            requested_at TEXT NOT NULL,
+            asked_at TEXT,
+            introduced_by TEXT,
+            introduction TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX requests_state ON requests (account, state, network);
+        CREATE INDEX requests_profile ON requests (network, profile_key);
+        CREATE INDEX requests_name ON requests (network, folded_name);
+        CREATE INDEX requests_draft ON requests (draft_id);
+        CREATE TABLE request_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            request_id TEXT NOT NULL REFERENCES requests (request_id),
+            at TEXT NOT NULL,
+            from_state TEXT,                    -- NULL: the record was created
+            to_state TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            detail TEXT
+        );
+        CREATE INDEX request_history_request ON request_history (request_id, id)
+"""
+
+# what a request already in the drafts ledger stands at
+_STATE_OF_DRAFT = {
+    "drafted": "asked",
+    "sending": "asked",
+    "sent": "question_sent",
+    "dismissed": "dismissed",
+    "allowed": "known",
+}
+
+
+def _requests(db: sqlite3.Connection) -> None:
+    # requests become records of their own; those already asked get theirs from the ledger
+    from introgate.people import profile_key  # late: people imports the state package
+
+    _run_script(db, _REQUESTS)
+    rows = db.execute("SELECT * FROM drafts ORDER BY created_at").fetchall()
+    for row in rows:
+        state = _STATE_OF_DRAFT.get(row["status"], "asked")
+        person = row["person_key"] or ""
+        folded = person[len("name:") :] if person.startswith("name:") else ""
+        added = db.execute(
+            "INSERT OR IGNORE INTO requests (request_id, account, network, requester, "
+            "folded_name, profile_key, profile_url, address, source_folder, source_key, "
+            "notification_message_id, draft_id, state, requested_at, asked_at, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row["request_id"],
+                row["account"],
+                (row["network"] or "").lower(),
+                row["requester"] or "",
+                folded,
+                profile_key(row["profile_url"]) if row["profile_url"] else None,
+                row["profile_url"],
+                row["recipient"],
+                row["source_folder"],
+                row["source_key"],
+                row["notification_message_id"],
+                row["draft_id"],
+                state,
+                row["created_at"],
+                row["created_at"],
+                row["created_at"],
+                row["updated_at"],
+            ),
+        ).rowcount
+        if added:
+            db.execute(
+                "INSERT INTO request_history (request_id, at, from_state, to_state, cause) "
+                "VALUES (?, ?, NULL, ?, ?)",
+                (
+                    row["request_id"],
+                    row["updated_at"],
+                    state,
+                    f"from the drafts ledger ({row['status']})",
+                ),
+            )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
     ("0003_status_index", _status_index),
     ("0004_backfill", _backfill),
+    ("0005_requests", _requests),
 ]

@@ -11,6 +11,7 @@ from introgate.state.sqlite.drafts import SqliteDraftLedger
 from introgate.state.sqlite.messages import SqliteProcessedMessages
 from introgate.state.sqlite.passes import SqlitePassLog
 from introgate.state.sqlite.people import SqlitePeopleCache
+from introgate.state.sqlite.requests import SqliteRequestLedger
 
 
 class SqliteStore:
@@ -24,6 +25,7 @@ class SqliteStore:
         self.audit = SqliteAuditLog(self._db)
         self.people = SqlitePeopleCache(self._db)
         self.passes = SqlitePassLog(self._db)
+        self.requests = SqliteRequestLedger(self._db)
 
     def close(self) -> None:
         self._db.close()

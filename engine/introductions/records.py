@@ -1,0 +1,89 @@
+"""Request records and senders made from what a pass knows about a message."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from introgate.drafts.compose import request_ids
+from introgate.facts import MessageFacts
+from introgate.introductions.matching import Sender
+from introgate.people import fold_name, handle_key, one_line, person_keys, profile_key
+from introgate.recognition.model import RequestNotification
+from introgate.state.requests import RequestRecord, RequestState
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,500}>")
+PREVIEW_LIMIT = 200
+
+
+def request_record(
+    account: str,
+    facts: MessageFacts,
+    notification: RequestNotification,
+    at: datetime,
+    *,
+    address: str | None = None,
+) -> RequestRecord:
+    """The record of a request just recognised (state ``new``), under the drafts' request id."""
+    ids = request_ids(account, notification, person_keys(notification), facts.message_id)
+    stamp = at.astimezone(UTC).isoformat(timespec="seconds")
+    requested = notification.date or facts.date
+    return RequestRecord(
+        request_id=ids.request_id,
+        account=account,
+        network=notification.network.lower(),
+        requester=one_line(notification.requester.name),
+        folded_name=fold_name(notification.requester.name),
+        profile_key=requester_key(notification),
+        profile_url=notification.requester.profile_url,
+        address=address.lower() if address else None,
+        note=one_line(notification.note)[:PREVIEW_LIMIT] if notification.note else None,
+        source_folder=facts.ref.folder if facts.ref else None,
+        source_key=facts.ref.key if facts.ref else None,
+        notification_message_id=facts.message_id,
+        draft_id=None,
+        state=RequestState.NEW,
+        requested_at=_utc(requested).isoformat(timespec="seconds") if requested else stamp,
+        asked_at=None,
+        introduced_by=None,
+        introduction=None,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def requester_key(notification: RequestNotification) -> str | None:
+    """The profile (or, without one, the handle) that names the person on the network."""
+    requester = notification.requester
+    if requester.profile_url:
+        return profile_key(requester.profile_url)
+    if requester.handle:
+        return handle_key(requester.handle)
+    return None
+
+
+def network_sender(notification: RequestNotification) -> Sender:
+    """The writer of a message notification (LinkedIn message, Instagram request ...)."""
+    return Sender(
+        network=notification.network.lower(),
+        profile_key=requester_key(notification),
+        folded_name=fold_name(notification.requester.name),
+    )
+
+
+def mail_sender(facts: MessageFacts) -> Sender:
+    """The writer of ordinary mail: their address and the Message-IDs they answer."""
+    references: list[str] = []
+    for name in ("In-Reply-To", "References"):
+        value = facts.headers.get(name)
+        if value is not None:
+            references.extend(_MESSAGE_ID.findall(str(value)))
+    return Sender(
+        folded_name=fold_name(facts.from_name),
+        address=facts.from_address or None,
+        references=tuple(dict.fromkeys(references)),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
