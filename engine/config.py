@@ -27,7 +27,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
-from introgate.durations import DurationOrUnlimited
+from introgate.durations import Duration, DurationOrUnlimited
 from introgate.errors import ConfigError, FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
 from introgate.toml_locate import TomlPositions, locate, syntax_error_place
@@ -74,6 +74,11 @@ class TemplatesSettings(_Section):
 
 class StateSettings(_Section):
     path: Path = Path("introgate-state.sqlite3")
+
+
+class RequestsSettings(_Section):
+    # a request nobody explained within this long ends as "no_answer"
+    expire_after: Duration = timedelta(days=21)
 
 
 class RecognitionSettings(_Section):
@@ -195,6 +200,7 @@ class Settings(BaseSettings):
     templates: TemplatesSettings = Field(default_factory=TemplatesSettings)
     state: StateSettings = Field(default_factory=StateSettings)
     recognition: RecognitionSettings = Field(default_factory=RecognitionSettings)
+    requests: RequestsSettings = Field(default_factory=RequestsSettings)
     contacts: ContactsSettings = Field(default_factory=ContactsSettings)
     smtp: SmtpSettings | None = None
     accounts: list[Account] = Field(default_factory=list)

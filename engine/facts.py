@@ -14,10 +14,14 @@ from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from introgate.mail import MessageRef
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import Recognition, RequestNotification
+
+if TYPE_CHECKING:
+    from introgate.introductions.facts import RequestFacts
 
 
 @dataclass
@@ -32,6 +36,8 @@ class MessageFacts:
     # identifies a message without a Message-ID across UIDVALIDITY changes; None when it has one
     fingerprint: str | None = None
     recognition: Recognition | None = None
+    # the request this message is, or answers (set by the pass's introductions step)
+    lifecycle: RequestFacts | None = None
     _known: Callable[[], bool] | None = field(default=None, repr=False)
     _known_value: bool | None = field(default=None, repr=False)
 

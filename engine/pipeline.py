@@ -28,6 +28,7 @@ from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
 from introgate.errors import ConnectionLost
 from introgate.facts import MessageFacts, facts_from_headers
+from introgate.introductions.step import FollowUp, Introductions
 from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, RequestNotification
@@ -113,6 +114,8 @@ class PassReport:
     skipped: int = 0  # older than the backfill age on a folder's first pass
     skipped_resync: int = 0  # handled before under another key (UIDVALIDITY change, moved back)
     interrupted: bool = False
+    # what the rules did to requests whose state changed (introduced, no answer)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -135,6 +138,8 @@ class Engine:
     settings: Settings
     recogniser: Recogniser
     rules: dict[str, Callable[[], RuleSet]]
+    # the time requests expire by; tests set it instead of sleeping
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @classmethod
     def load(cls, settings: Settings, *, follow_rule_files: bool = False) -> Engine:
@@ -173,16 +178,39 @@ class Engine:
         if not dry_run and _draft_follow_due(backend):
             # before the scans, so the watched folder is what stays selected between passes
             _follow_drafts(settings, store, backend, account.name)
+        introductions = Introductions(
+            settings,
+            account.name,
+            backend,
+            store,
+            self.recogniser,
+            rules,
+            drafter,
+            known,
+            dry_run=dry_run,
+            clock=self.clock,
+        )
         for folder in account.folders.watch:
             if stop is not None and stop.is_set():
                 report.interrupted = True
                 break
             folder_pass = _FolderPass(
-                settings, account, backend, store, self.recogniser, rules, known, drafter, dry_run
+                settings,
+                account,
+                backend,
+                store,
+                self.recogniser,
+                rules,
+                known,
+                drafter,
+                dry_run,
+                introductions,
             )
             if not folder_pass.run(folder, backfill, report, stop, progress):
                 report.interrupted = True
                 break
+        if not report.interrupted:
+            report.follow_ups = introductions.finish()
         return report
 
 
@@ -250,6 +278,7 @@ class _FolderPass:
     known: KnownPeople
     drafter: Drafter
     dry_run: bool
+    introductions: Introductions
 
     def run(
         self,
@@ -480,8 +509,11 @@ class _FolderPass:
             self.recogniser,
             self.settings.recognition.max_message_bytes,
         )
+        step.name = "introductions"
+        self.introductions.before_decide(facts, recognition)
         step.name = "rules"
         decided = decide(facts, recognition, self.rules, self._is_known)
+        self.introductions.after_decide(decided)
         decision.notification = recognition.notification
         decision.request_count = len(recognition.requests)
         decision.defect = recognition.defect

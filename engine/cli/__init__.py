@@ -18,6 +18,7 @@ from introgate.cli.explain import explain_command
 from introgate.cli.init import init_command
 from introgate.cli.loading import print_problems
 from introgate.cli.login import login_command
+from introgate.cli.requests import requests_app
 from introgate.cli.run import run_command
 from introgate.cli.schema import schema_app
 from introgate.cli.state import state_app
@@ -71,6 +72,7 @@ app.command("status")(status_command)
 app.command("init")(init_command)
 app.command("login")(login_command)
 app.add_typer(drafts_app, name="drafts")
+app.add_typer(requests_app, name="requests")
 app.add_typer(schema_app, name="schema")
 app.add_typer(state_app, name="state")
 

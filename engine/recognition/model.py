@@ -9,6 +9,12 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 RequestKind = Literal["connection_request", "friend_request", "follow_request", "follow"]
+# a network file may also describe its message notifications ("X sent you a message"):
+# not requests, but how a stranger introduces themselves after one
+NotificationKind = Literal[
+    "connection_request", "friend_request", "follow_request", "follow", "message"
+]
+MESSAGE: NotificationKind = "message"
 
 
 class Requester(BaseModel):
@@ -18,13 +24,14 @@ class Requester(BaseModel):
 
 
 class RequestNotification(BaseModel):
-    """One contact request as the network announced it."""
+    """One contact request as the network announced it (or, with kind "message", one
+    message; its ``note`` is the preview of the message the mail shows)."""
 
     network: str
     # the network file's ``label`` ("X/Twitter"), for drafts; not part of what was recognised
     # in the mail, so left out of dumps. None: made without a network file (the id is shown)
     network_label: str | None = Field(default=None, exclude=True)
-    kind: RequestKind
+    kind: NotificationKind
     requester: Requester
     note: str | None = None
     language: str | None = None
@@ -51,6 +58,9 @@ class Recognition:
     message_id: str | None
     requests: list[RequestNotification] = field(default_factory=list)
     defect: str | None = None  # every defect found, "; "-separated
+    # what message notifications ("X sent you a message") say about their writer: never a
+    # request, so the request rules never see them (the introductions step does)
+    messages: list[RequestNotification] = field(default_factory=list)
 
     @property
     def notification(self) -> RequestNotification | None:

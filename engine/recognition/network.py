@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from introgate.recognition.message_content import MessageContent
-from introgate.recognition.model import RequestKind
+from introgate.recognition.model import MESSAGE, NotificationKind
 from introgate.recognition.network_file import NetworkFile
 
 _FLAGS = re.IGNORECASE | re.MULTILINE  # `^`/`$` at line ends, as the network files say
@@ -26,7 +26,7 @@ def domain_within(domain: str, parents: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True)
 class CompiledRequestType:
-    kind: RequestKind
+    kind: NotificationKind
     digest: bool
     headers: tuple[tuple[str, re.Pattern[str]], ...]  # (lowercase header name, pattern)
     subjects: tuple[tuple[str, re.Pattern[str]], ...]  # (language, pattern)
@@ -181,9 +181,11 @@ class CompiledNetwork:
             return None
         if self.senders and not any(p.fullmatch(content.from_address) for p in self.senders):
             return None
-        if any(p.search(content.subject) for p in self.not_subjects):
-            return None
+        # "not a request" subjects ("sent you a message") may still be a message notification
+        not_request = any(p.search(content.subject) for p in self.not_subjects)
         for request_type in self.request_types:
+            if not_request and request_type.kind != MESSAGE:
+                continue
             language, match = self._subject_language(request_type, content.subject)
             if match is not None:
                 return Classification(request_type, language, match)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from introgate.errors import FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
-from introgate.recognition.model import RequestKind
+from introgate.recognition.model import NotificationKind
 from introgate.recognition.regex_cost import backtracking_risk
 from introgate.toml_locate import locate, syntax_error_place
 
@@ -66,9 +66,10 @@ class _Strict(BaseModel):
 
 
 class RequestType(_Strict):
-    """One kind of request mail the network sends (single invitation, digest, ...)."""
+    """One kind of request mail the network sends (single invitation, digest, ...), or,
+    with ``kind = "message"``, its mail announcing a member's message."""
 
-    kind: RequestKind
+    kind: NotificationKind
     # several people in one mail (LinkedIn digest): one request per profile link
     digest: bool = False
     # decisive headers: when one of the network's decisive headers is present, its value

@@ -26,7 +26,7 @@ from introgate.recognition.message_content import (
     MessageContent,
     read_message,
 )
-from introgate.recognition.model import Recognition, Requester, RequestNotification
+from introgate.recognition.model import MESSAGE, Recognition, Requester, RequestNotification
 from introgate.recognition.network import CompiledNetwork
 from introgate.recognition.registry import NetworkRegistry
 
@@ -199,7 +199,10 @@ class Recogniser:
             if not person.name:
                 log.info("%s: %s request without a readable name", content.message_id, network.name)
                 continue
-            result.requests.append(
+            found = (
+                result.messages if classification.request_type.kind == MESSAGE else result.requests
+            )
+            found.append(
                 RequestNotification(
                     network=network.name,
                     network_label=network.label,
@@ -235,7 +238,7 @@ def _with_defects(result: Recognition, defects: list[Defect]) -> Recognition:
     result.defect = "; ".join(texts)[:_MAX_DEFECT_CHARS]
     damage = next((d.text for d in defects if d.damaging), None)
     if damage is not None:
-        for request in result.requests:
+        for request in [*result.requests, *result.messages]:
             request.damage = damage
     return result
 

@@ -17,6 +17,7 @@ class DraftStatus(StrEnum):
     SENT = "sent"
     DISMISSED = "dismissed"
     ALLOWED = "allowed"  # the user let the request through without a reply
+    WITHDRAWN = "withdrawn"  # the person introduced themselves first: moved to Trash unsent
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,9 @@ class RequestRecord:
     introduction: str | None  # its preview text
     created_at: str
     updated_at: str
+    # the last state the rules acted on (restore, labels ...); behind ``state`` until they
+    # have, so a pass that stopped half-way finishes the job
+    acted_state: RequestState | None = None
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,19 @@ class RequestLedger(Protocol):
         """
         ...
 
-    def attach_draft(self, request_id: str, draft_id: str, asked_at: str) -> None:
-        """Remember the draft that asks the question (a reply refers to its Message-ID)."""
+    def attach_draft(
+        self, request_id: str, draft_id: str | None, asked_at: str, address: str | None = None
+    ) -> None:
+        """Remember when the question was asked, its draft (a reply refers to its
+        Message-ID) and the address it went to; values already known are kept."""
+        ...
+
+    def unsettled(self, account: str) -> list[RequestRecord]:
+        """Requests whose state the rules have still to act on (introduced, no answer)."""
+        ...
+
+    def mark_acted(self, request_id: str, state: RequestState) -> None:
+        """The rules have acted on the request in ``state``."""
         ...
 
     def history(self, request_id: str) -> list[RequestChange]:

@@ -24,9 +24,7 @@ def candidate(recogniser: Recogniser, block: bytes) -> bool:
         "other/spoof-suffix-lookalike-linkedin.eml",
         "other/spoof-display-name-linkedin.eml",
         "other/linkedin-job-alert.eml",
-        "other/linkedin-member-message.eml",
         "other/facebook-feed-comment.eml",
-        "other/mastodon-mention.eml",
         "other/xing-newsletter.eml",
         "other/twitter-mention.eml",
         "other/instagram-like.eml",
@@ -37,6 +35,17 @@ def test_mail_that_cannot_be_a_request_is_rejected_from_headers(
 ) -> None:
     raw = (FIXTURES / relative).read_bytes()
     assert not candidate(recogniser, header_block(raw))
+
+
+@pytest.mark.parametrize(
+    "relative", ["other/linkedin-member-message.eml", "other/mastodon-mention.eml"]
+)
+def test_a_message_notification_is_read_in_full_to_look_for_an_introduction(
+    recogniser: Recogniser, relative: str
+) -> None:
+    raw = (FIXTURES / relative).read_bytes()
+    assert candidate(recogniser, header_block(raw))
+    assert recogniser.recognise(raw).requests == []
 
 
 def test_ordinary_mailing_list_mail_is_not_a_candidate(recogniser: Recogniser) -> None:

@@ -198,7 +198,15 @@ def test_folders_named_by_move_are_checked_against_the_mailbox(
 
 def test_the_shipped_rules_check(rules_dir: Path) -> None:
     rules = load_rules(Settings())
-    assert rules.names == ["suspicious", "known", "introduced", "unexplained"]
+    assert rules.names == [
+        "introduced-later",
+        "introduction",
+        "no-answer",
+        "suspicious",
+        "known",
+        "introduced",
+        "unexplained",
+    ]
 
 
 def test_a_rule_nested_absurdly_deep_is_a_problem_not_a_crash(tmp_path: Path) -> None:

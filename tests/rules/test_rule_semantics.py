@@ -38,7 +38,17 @@ def test_a_user_file_sorting_before_default_runs_before_the_shipped_rules(
     (rules_dir / "00-vip.toml").write_text(label_rule("vip"), encoding="utf-8")
     (rules_dir / "zz-late.toml").write_text(label_rule("late"), encoding="utf-8")
     rules = load_rules(Settings(rules={"use_shipped": True, "paths": [rules_dir]}))
-    assert rules.names == ["vip", "suspicious", "known", "introduced", "unexplained", "late"]
+    assert rules.names == [
+        "vip",
+        "introduced-later",
+        "introduction",
+        "no-answer",
+        "suspicious",
+        "known",
+        "introduced",
+        "unexplained",
+        "late",
+    ]
 
 
 def test_the_first_matching_rule_ends_evaluation(load: LoadRules) -> None:

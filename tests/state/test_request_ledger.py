@@ -147,7 +147,7 @@ def test_requests_already_in_the_drafts_ledger_get_records_when_the_store_upgrad
     with sqlite3.connect(path) as db:
         db.execute("DROP TABLE request_history")
         db.execute("DROP TABLE requests")
-        db.execute("DELETE FROM schema_migrations WHERE name = '0005_requests'")
+        db.execute("DELETE FROM schema_migrations WHERE name LIKE '000%_request%'")
     with SqliteStore(path) as store:
         records = store.requests.records()
         causes = [store.requests.history(r.request_id)[0].cause for r in records]
@@ -186,3 +186,11 @@ def test_requests_already_in_the_drafts_ledger_get_records_when_the_store_upgrad
         ),
     ]
     assert causes == ["from the drafts ledger (drafted)", "from the drafts ledger (sent)"]
+
+
+def test_every_request_state_can_be_written_in_a_rule() -> None:
+    from typing import get_args
+
+    from introgate.rules.conditions.request_state import StateName
+
+    assert set(get_args(StateName)) == {state.value for state in RequestState}

@@ -112,7 +112,7 @@ def test_pass_history_reports_last_pass_and_last_error(tmp_path: Path) -> None:
 # -- a state file written before statuses were enums --------------------------------------
 
 PROCESSED_CODES = {"pending", "done", "failed", "skipped"}
-DRAFT_CODES = {"drafted", "sending", "sent", "dismissed", "allowed"}
+DRAFT_CODES = {"drafted", "sending", "sent", "dismissed", "allowed", "withdrawn"}
 
 
 def state_file_with_string_codes(path: Path) -> None:

@@ -1,7 +1,9 @@
 """Every condition a rule's ``when`` table may use. A new condition is one class, listed here."""
 
+from introgate.rules.conditions.answered import Answered
 from introgate.rules.conditions.authenticated import Authenticated
 from introgate.rules.conditions.base import Condition, MessageView, SettingCondition
+from introgate.rules.conditions.days_since_asked import DaysSinceAsked
 from introgate.rules.conditions.from_matches import FromMatches
 from introgate.rules.conditions.has_note import HasNote
 from introgate.rules.conditions.header import Header
@@ -13,6 +15,7 @@ from introgate.rules.conditions.newer_than import NewerThan
 from introgate.rules.conditions.note_matches import NoteMatches
 from introgate.rules.conditions.note_min_words import NoteMinWords
 from introgate.rules.conditions.older_than import OlderThan
+from introgate.rules.conditions.request_state import RequestStateIs
 from introgate.rules.conditions.requester_known import RequesterKnown
 from introgate.rules.conditions.subject_matches import SubjectMatches
 
@@ -32,6 +35,9 @@ ALL: tuple[type[SettingCondition], ...] = (
     FromMatches,
     OlderThan,
     NewerThan,
+    RequestStateIs,
+    Answered,
+    DaysSinceAsked,
 )
 
 __all__ = ["ALL", "Condition", "MessageView", "SettingCondition"]

@@ -164,6 +164,7 @@ _STATE_OF_DRAFT = {
     "sent": "question_sent",
     "dismissed": "dismissed",
     "allowed": "known",
+    "withdrawn": "introduced",
 }
 
 
@@ -215,10 +216,18 @@ def _requests(db: sqlite3.Connection) -> None:
             )
 
 
+def _request_follow_up(db: sqlite3.Connection) -> None:
+    # the last state the rules acted on: a pass stopped between acting and recording
+    # finishes the job on the next pass, and never starts it twice
+    db.execute("ALTER TABLE requests ADD COLUMN acted_state TEXT")
+    db.execute("CREATE INDEX requests_unsettled ON requests (account, state, acted_state)")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
     ("0003_status_index", _status_index),
     ("0004_backfill", _backfill),
     ("0005_requests", _requests),
+    ("0006_request_follow_up", _request_follow_up),
 ]

@@ -92,11 +92,27 @@ class SqliteRequestLedger:
             self._history(request_id, at, current, to, cause, detail)
         return True
 
-    def attach_draft(self, request_id: str, draft_id: str, asked_at: str) -> None:
+    def attach_draft(
+        self, request_id: str, draft_id: str | None, asked_at: str, address: str | None = None
+    ) -> None:
         self._db.execute(
-            "UPDATE requests SET draft_id = ?, asked_at = COALESCE(asked_at, ?) "
+            "UPDATE requests SET draft_id = COALESCE(draft_id, ?), "
+            "asked_at = COALESCE(asked_at, ?), address = COALESCE(address, ?) "
             "WHERE request_id = ?",
-            (draft_id, asked_at, request_id),
+            (draft_id, asked_at, address.lower() if address else None, request_id),
+        )
+
+    def unsettled(self, account: str) -> list[RequestRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM requests WHERE account = ? AND state IN (?, ?) "
+            "AND acted_state IS NOT state ORDER BY updated_at, request_id",
+            (account, RequestState.INTRODUCED.value, RequestState.NO_ANSWER.value),
+        )
+        return [_record(row) for row in rows]
+
+    def mark_acted(self, request_id: str, state: RequestState) -> None:
+        self._db.execute(
+            "UPDATE requests SET acted_state = ? WHERE request_id = ?", (state.value, request_id)
         )
 
     def history(self, request_id: str) -> list[RequestChange]:
@@ -132,6 +148,11 @@ class SqliteRequestLedger:
 
 
 def _record(row: sqlite3.Row) -> RequestRecord:
+    acted = row["acted_state"]
     return RequestRecord(
-        **{name: row[name] for name in _COLUMNS} | {"state": RequestState(row["state"])}
+        **{name: row[name] for name in _COLUMNS}
+        | {
+            "state": RequestState(row["state"]),
+            "acted_state": RequestState(acted) if acted else None,
+        }
     )

@@ -1,0 +1,129 @@
+"""``introgate requests``: every contact request and where it stands, from the state file.
+
+A thin client of ``introgate.introductions.overview``: no mailbox connection is needed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from introgate.cli.options import ConfigOption
+from introgate.config import load_settings
+from introgate.drafts.review import local_time
+from introgate.durations import parse_duration
+from introgate.introductions.overview import find_request, history, mark_sent, overview
+from introgate.state import RequestState, SqliteStore
+
+requests_app = typer.Typer(
+    help=(
+        "Follow contact requests from asked to introduced: list them, show one's history, "
+        "or mark a question you sent on the network yourself.\n\n"
+        "Example: introgate requests --state asked; introgate requests show 3f2a9c1b"
+    ),
+    invoke_without_command=True,
+)
+
+RequestId = Annotated[
+    str, typer.Argument(help="Request id from 'introgate requests' (a unique prefix will do).")
+]
+
+
+@requests_app.callback()
+def list_requests(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    state: Annotated[
+        list[RequestState] | None, typer.Option("--state", help="only requests in this state")
+    ] = None,
+    network: Annotated[str | None, typer.Option(help="only requests from this network")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help='only requests since a date (2026-11-01) or a duration ago ("14d")'),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON array, for scripts")] = False,
+) -> None:
+    """One row per request: person, network, when, state, age, note or introduction."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = load_settings(config)
+    with SqliteStore(settings.state.path) as store:
+        rows = overview(
+            store,
+            states=frozenset(state) if state else None,
+            network=network,
+            since=_since(since) if since else None,
+        )
+    if as_json:
+        typer.echo(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no requests")
+        return
+    table = Table("id", "person", "network", "requested", "state", "age", "note / introduction")
+    for row in rows:
+        # Text(), not str: a requester called "[bold]x" must print as written
+        table.add_row(
+            Text(row.short_id, no_wrap=True),
+            Text(row.record.requester),
+            Text(row.record.network),
+            Text(local_time(row.record.requested_at)),
+            Text(row.record.state.value),
+            Text(f"{row.age_days}d"),
+            Text(row.preview[:60]),
+        )
+    Console(width=max(110, Console().width)).print(table)
+
+
+@requests_app.command()
+def show(request: RequestId, config: ConfigOption = None) -> None:
+    """The request and every change of its state, with time and cause."""
+    settings = load_settings(config)
+    with SqliteStore(settings.state.path) as store:
+        record = find_request(store, request)
+        changes = history(store, record)
+    lines = [
+        f"request {record.request_id[:10]} ({record.state.value})",
+        f"person:      {record.requester}"
+        + (f" <{record.profile_url}>" if record.profile_url else ""),
+        f"network:     {record.network}",
+        f"requested:   {local_time(record.requested_at)} (found in {record.source_folder})",
+    ]
+    if record.note:
+        lines.append(f"note:        {record.note}")
+    if record.introduction:
+        lines.append(f"introduced:  {record.introduction}")
+    lines.append("history:")
+    for change in changes:
+        before = change.from_state.value if change.from_state else "(recorded)"
+        why = f"{change.cause}" + (f" ({change.detail})" if change.detail else "")
+        lines.append(f"  {local_time(change.at)}  {before} -> {change.to_state.value}: {why}")
+    typer.echo("\n".join(lines))
+
+
+@requests_app.command("mark-sent")
+def mark_sent_command(request: RequestId, config: ConfigOption = None) -> None:
+    """Record that you asked the person yourself (on the network, by hand)."""
+    settings = load_settings(config)
+    with SqliteStore(settings.state.path) as store:
+        typer.echo(mark_sent(store, find_request(store, request)))
+
+
+def _since(text: str) -> datetime:
+    try:
+        return datetime.now(UTC) - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f'{text!r} is neither a date (2026-11-01) nor a duration ("14d")'
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

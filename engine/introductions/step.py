@@ -1,0 +1,323 @@
+"""The pass's introductions step: follow each request from "asked" to "introduced".
+
+Per message, before the rules decide: a request notification gets its record (state
+``new``); a message notification or an e-mail that introduces someone moves their open
+request to ``introduced`` and tells the rules (``answered``, ``request_state``). At the end
+of the pass: states follow the drafts ledger (asked, question sent, ...), requests past
+``[requests] expire_after`` become ``no_answer``, and the rules run once on the request
+mail of every request whose state changed (label, restore, withdraw the draft ...).
+
+Crash safety: a state change is written before anything acts on it, and each request
+remembers the last state the rules acted on. Rules act until that mark is written, with
+idempotent actions (a restore finds the request already back, a withdrawn draft is found
+in Trash), so a pass killed anywhere never restores or withdraws twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from introgate.backends.base import FolderRole, MailboxBackend
+from introgate.config import Settings
+from introgate.decide import MessageDecision, decide
+from introgate.drafts import Drafter
+from introgate.drafts.compose import request_ids
+from introgate.facts import MessageFacts, facts_from_headers
+from introgate.introductions.facts import RequestFacts
+from introgate.introductions.matching import Match, MatchReason, OpenRequests, Sender
+from introgate.introductions.records import (
+    PREVIEW_LIMIT,
+    mail_sender,
+    network_sender,
+    request_record,
+)
+from introgate.people import KnownPeople, one_line, person_keys
+from introgate.recognition import Recogniser, Recognition, Requester, RequestNotification
+from introgate.rules import Action, ActionContext, ActionOutcome, RuleSet
+from introgate.state import DraftStatus, StateStore
+from introgate.state.requests import OPEN_STATES, WAITING_STATES, RequestRecord, RequestState
+
+log = logging.getLogger("introgate.introductions")
+
+# what a request's state becomes when its draft's status changes
+_FROM_DRAFT = {
+    DraftStatus.DRAFTED: RequestState.ASKED,
+    DraftStatus.SENDING: RequestState.ASKED,
+    DraftStatus.SENT: RequestState.QUESTION_SENT,
+    DraftStatus.ALLOWED: RequestState.KNOWN,
+    DraftStatus.DISMISSED: RequestState.DISMISSED,
+}
+# the rules act on the request mail when a request reaches one of these
+_ACTED_ON = frozenset({RequestState.INTRODUCED, RequestState.NO_ANSWER})
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class FollowUp:
+    """What the rules did to one request's mail after its state changed."""
+
+    request: RequestRecord
+    outcomes: list[ActionOutcome] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Introductions:
+    """One account's introductions step for one pass; ``clock`` is injected by tests."""
+
+    settings: Settings
+    account: str
+    backend: MailboxBackend
+    store: StateStore
+    recogniser: Recogniser
+    rules: RuleSet
+    drafter: Drafter
+    known: KnownPeople | None
+    dry_run: bool = False
+    clock: Callable[[], datetime] = utc_now
+    _index: OpenRequests | None = None
+    _introduced_by: dict[str, list[RequestRecord]] | None = None
+
+    # -- per message ------------------------------------------------------------------
+
+    def before_decide(self, facts: MessageFacts, recognition: Recognition) -> None:
+        """Record new requests; match a message or mail to the request it introduces.
+
+        A message notification counts only when its sender check did not fail and it was
+        read intact: a forged "message" must not restore a request or withdraw a draft.
+        """
+        if recognition.requests:
+            facts.lifecycle = RequestFacts(record=self._record_requests(facts, recognition))
+            return
+        messages = [
+            m for m in recognition.messages if m.authenticated is not False and not m.damage
+        ]
+        if recognition.messages and not messages:
+            return
+        if recognition.defect and not messages:
+            return
+        sender = network_sender(messages[0]) if messages else mail_sender(facts)
+        if not messages and not (sender.address or sender.references):
+            return
+        preview = messages[0].note if messages and messages[0].note else facts.subject
+        match = self._match(facts, sender, one_line(preview or "")[:PREVIEW_LIMIT])
+        if match is not None:
+            facts.lifecycle = RequestFacts(match=match)
+
+    def after_decide(self, decision: MessageDecision) -> None:
+        """A requester the rules found known ends the request as ``known``."""
+        if self.dry_run:
+            return
+        for facts, _ in decision.evaluations:
+            lifecycle = facts.lifecycle
+            if facts._known_value and lifecycle is not None and lifecycle.record is not None:
+                notification = facts.notification
+                if notification is None:
+                    continue
+                request_id = self._request_id(facts, notification)
+                self.store.requests.move(request_id, RequestState.KNOWN, "requester known")
+
+    def _record_requests(self, facts: MessageFacts, recognition: Recognition) -> RequestRecord:
+        first: RequestRecord | None = None
+        for notification in recognition.requests:
+            record = request_record(self.account, facts, notification, self.clock())
+            stored = self.store.requests.get(record.request_id)
+            if stored is None and not self.dry_run:
+                where = facts.ref.folder if facts.ref else "a file"
+                self.store.requests.add(record, f"request recognised in {where}")
+            first = first or stored or record
+        assert first is not None
+        return first
+
+    def _match(self, facts: MessageFacts, sender: Sender, preview: str) -> Match | None:
+        introducer = facts.message_id or (facts.ref.state_key if facts.ref else None)
+        if introducer:
+            # an earlier, interrupted pass already matched this message
+            done = self._introduced().get(introducer)
+            if done:
+                return Match(tuple(done), _reason(self.store, done[0]))
+        match = self._open().match(sender)
+        if match is None or self.dry_run:
+            return match
+        for request in match.requests:
+            self.store.requests.move(
+                request.request_id,
+                RequestState.INTRODUCED,
+                f"message {introducer or 'without Message-ID'}",
+                match.reason.value,
+                at=_stamp(self.clock()),
+                introduced_by=introducer,
+                introduction=preview or None,
+            )
+        self._index = None  # the introduced requests are no longer open
+        return match
+
+    def _open(self) -> OpenRequests:
+        if self._index is None:
+            records = self.store.requests.records(OPEN_STATES)
+            self._index = OpenRequests(r for r in records if r.account == self.account)
+        return self._index
+
+    def _introduced(self) -> dict[str, list[RequestRecord]]:
+        if self._introduced_by is None:
+            found: dict[str, list[RequestRecord]] = {}
+            for record in self.store.requests.records(frozenset({RequestState.INTRODUCED})):
+                if record.account == self.account and record.introduced_by:
+                    found.setdefault(record.introduced_by, []).append(record)
+            self._introduced_by = found
+        return self._introduced_by
+
+    def _request_id(self, facts: MessageFacts, notification: RequestNotification) -> str:
+        keys = person_keys(notification)
+        return request_ids(self.account, notification, keys, facts.message_id).request_id
+
+    # -- end of pass ------------------------------------------------------------------
+
+    def finish(self) -> list[FollowUp]:
+        """States from the drafts ledger, expiry, then the rules on every changed request."""
+        if self.dry_run:
+            return []
+        self.follow_drafts()
+        self.expire()
+        return [self._follow_up(record) for record in self.store.requests.unsettled(self.account)]
+
+    def follow_drafts(self) -> None:
+        """A drafted, sent, allowed or discarded question moves its request along."""
+        drafts = {d.request_id: d for d in self.store.drafts.records() if d.account == self.account}
+        for record in self.store.requests.records(WAITING_STATES):
+            draft = drafts.get(record.request_id)
+            if record.account != self.account or draft is None:
+                continue
+            if record.draft_id is None:
+                self.store.requests.attach_draft(
+                    record.request_id, draft.draft_id, draft.created_at, draft.recipient
+                )
+            target = _FROM_DRAFT.get(draft.status)
+            if target is not None and target != record.state:
+                if target == RequestState.QUESTION_SENT and record.state == RequestState.NEW:
+                    self.store.requests.move(
+                        record.request_id, RequestState.ASKED, "question drafted"
+                    )
+                self.store.requests.move(record.request_id, target, f"draft {draft.status.value}")
+
+    def expire(self) -> None:
+        """Requests nobody explained within ``expire_after`` end as ``no_answer``."""
+        limit: timedelta = self.settings.requests.expire_after
+        now = self.clock()
+        for record in self.store.requests.records(WAITING_STATES):
+            since = datetime.fromisoformat(record.asked_at or record.requested_at)
+            if record.account == self.account and now - since > limit:
+                self.store.requests.move(
+                    record.request_id,
+                    RequestState.NO_ANSWER,
+                    f"no answer within {_days(limit)}",
+                    at=_stamp(now),
+                )
+
+    def _follow_up(self, record: RequestRecord) -> FollowUp:
+        follow_up = FollowUp(record)
+        try:
+            facts, recognition = self._request_mail(record)
+            facts.lifecycle = RequestFacts(record=record)
+            decided = decide(facts, recognition, self.rules, self._is_known, now=self.clock())
+            for step in decided.plan:
+                follow_up.outcomes.append(self._apply(step.action, step.facts))
+        except Exception as exc:
+            follow_up.error = f"{type(exc).__name__}: {exc}"
+            log.exception("%s: following up request %s failed", self.account, record.request_id)
+            return follow_up
+        self.store.requests.mark_acted(record.request_id, record.state)
+        for outcome in follow_up.outcomes:
+            log.info(
+                "request of %s is %s: %s", record.requester, record.state.value, outcome.summary
+            )
+        return follow_up
+
+    def _apply(self, action: Action, facts: MessageFacts) -> ActionOutcome:
+        if facts.ref is None and action.type not in {"withdraw_draft"}:
+            return ActionOutcome(action.type, "not done: the request mail was not found", False)
+        outcome = action.apply(
+            ActionContext(
+                account=self.account,
+                settings=self.settings,
+                backend=self.backend,
+                store=self.store,
+                drafter=self.drafter,
+                facts=facts,
+                dry_run=self.dry_run,
+            )
+        )
+        self.store.audit.record(
+            self.account,
+            facts.ref,
+            outcome.type,
+            {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
+        )
+        return outcome
+
+    def _request_mail(self, record: RequestRecord) -> tuple[MessageFacts, Recognition]:
+        """The request's notification where it is now (back home or archived), recognised.
+
+        Not found (the user deleted or filed it): facts from the record alone, so the rules
+        can still withdraw the draft.
+        """
+        message_id = record.notification_message_id
+        for folder in self._folders(record):
+            refs = self.backend.find_by_message_id(folder, message_id) if message_id else []
+            items = self.backend.fetch_full(refs[:1])
+            if items:
+                facts = facts_from_headers(items[0].ref, items[0].raw)
+                recognition = self.recogniser.recognise(items[0].raw)
+                return facts, _only(recognition, record, self._request_id, facts)
+        facts = facts_from_headers(None, b"")
+        notification = RequestNotification(
+            network=record.network,
+            kind="connection_request",
+            requester=Requester(name=record.requester, profile_url=record.profile_url),
+        )
+        return facts, Recognition(message_id, [notification])
+
+    def _folders(self, record: RequestRecord) -> list[str]:
+        folders = [record.source_folder] if record.source_folder else []
+        folders.append(self.backend.folder_for(FolderRole.ARCHIVE))
+        return list(dict.fromkeys(folders))
+
+    def _is_known(self, request: RequestNotification) -> bool:
+        return self.known.is_known(request.requester) if self.known else False
+
+
+def _only(
+    recognition: Recognition,
+    record: RequestRecord,
+    request_id: Callable[[MessageFacts, RequestNotification], str],
+    facts: MessageFacts,
+) -> Recognition:
+    """The one request of a digest this record is about (the rules see one person)."""
+    for notification in recognition.requests:
+        if request_id(facts, notification) == record.request_id:
+            return Recognition(recognition.message_id, [notification], recognition.defect)
+    return recognition
+
+
+def _reason(store: StateStore, record: RequestRecord) -> MatchReason:
+    for change in reversed(store.requests.history(record.request_id)):
+        if change.to_state == RequestState.INTRODUCED and change.detail:
+            try:
+                return MatchReason(change.detail)
+            except ValueError:
+                break
+    return MatchReason.PROFILE
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _days(limit: timedelta) -> str:
+    return f"{limit.days}d" if limit.days else str(limit)
