@@ -118,6 +118,39 @@ def linkedin_invitation(
     return message
 
 
+def linkedin_message(
+    name: str,
+    vanity: str,
+    text: str,
+    *,
+    language: str,
+    minutes_ago: int = 30,
+    authenticated: bool = True,
+) -> EmailMessage:
+    """A member's message after a request: how a stranger introduces themselves late."""
+    de = language == "de"
+    first = name.split()[0]
+    subject = f"{first} hat Ihnen eine Nachricht gesendet" if de else f"{first} just messaged you"
+    message = _base(
+        Address(f"{name} via LinkedIn", "messages-noreply", "linkedin.com"),
+        subject,
+        minutes_ago,
+        "ltx1-app3242.prod.linkedin.com",
+        None,
+    )
+    message["Authentication-Results"] = _auth("linkedin.com", passed=authenticated)
+    message["X-LinkedIn-Class"] = "mbr-to-mbr"
+    message["X-LinkedIn-Template"] = "email_member_message_v2"
+    profile = f"https://www.linkedin.com/comm/in/{vanity}?trk=eml-email_member_message_v2"
+    thread = f"https://www.linkedin.com/comm/messaging/thread/2-{zlib.crc32(vanity.encode())}/"
+    said = "hat Ihnen eine Nachricht gesendet" if de else "sent you a message"
+    body = f"{name} {said}:\n\n{text}\n\n"
+    body += f"Profil anzeigen: {profile}\n" if de else f"View profile: {profile}\n"
+    body += f"Antworten: {thread}\n" if de else f"Reply: {thread}\n"
+    message.set_content(body)
+    return message
+
+
 def xing_request(
     name: str, handle: str, *, language: str, note: str | None, minutes_ago: int = 60
 ) -> EmailMessage:

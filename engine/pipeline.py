@@ -190,6 +190,7 @@ class Engine:
             dry_run=dry_run,
             clock=self.clock,
         )
+        introductions.start()
         for folder in account.folders.watch:
             if stop is not None and stop.is_set():
                 report.interrupted = True

@@ -179,6 +179,11 @@ class Introductions:
 
     # -- end of pass ------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Before the folders: states follow the drafts ledger (a question sent since)."""
+        if not self.dry_run:
+            self.follow_drafts()
+
     def finish(self) -> list[FollowUp]:
         """States from the drafts ledger, expiry, then the rules on every changed request."""
         if self.dry_run:
