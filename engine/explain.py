@@ -12,11 +12,15 @@ from typing import Any
 from introgate.config import Settings
 from introgate.decide import MessageDecision, decide, recognise
 from introgate.facts import facts_from_headers
+from introgate.introductions.facts import RequestFacts
+from introgate.introductions.matching import OpenRequests
+from introgate.introductions.records import introduction_sender
 from introgate.mail import header_block
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import RuleSet
 from introgate.state import SqliteStore
+from introgate.state.requests import OPEN_STATES
 
 
 def explain_message(
@@ -27,7 +31,10 @@ def explain_message(
     recogniser: Recogniser,
     rules: RuleSet,
     known: KnownPeople,
+    open_requests: OpenRequests | None = None,
 ) -> dict[str, Any]:
+    """``open_requests`` (from the state file): a message is matched to the request it
+    introduces, without changing anything, and the rules see it as a pass would."""
     facts = facts_from_headers(None, header_block(raw))
     candidate = recogniser.is_candidate(facts.headers)
     recognition = recognise(
@@ -41,12 +48,31 @@ def explain_message(
     def is_known(request: RequestNotification) -> bool:
         return known.is_known(request.requester)
 
+    introduces: dict[str, Any] | None = None
+    sender = introduction_sender(facts, recognition)
+    if sender is not None and open_requests is not None:
+        match = open_requests.match(sender[0])
+        if match is not None:
+            facts.lifecycle = RequestFacts(match=match)
+            introduces = {
+                "request": match.request.request_id[:10],
+                "requester": match.request.requester,
+                "network": match.request.network,
+                "state": match.request.state.value,
+                "reason": match.reason.value,
+            }
     decided = decide(facts, recognition, rules, is_known, explain=True)
     result: dict[str, Any] = {
         "file": str(path),
         "message_id": facts.message_id,
         "notification": _notification_json(recognition, 0),
     }
+    if recognition.messages:
+        result["message"] = recognition.messages[0].model_dump(
+            mode="json", exclude={"reply_link", "date"}
+        )
+    if sender is not None:
+        result["introduces"] = introduces
     if len(recognition.requests) > 1:
         result["requests"] = [
             {**(_notification_json(recognition, i) or {}), **_evaluation_json(decided, i)}
@@ -74,6 +100,15 @@ def _notification_json(recognition: Recognition, index: int) -> dict[str, Any] |
     if index >= len(recognition.requests):
         return None
     return recognition.requests[index].model_dump(mode="json", exclude={"reply_link", "date"})
+
+
+def open_requests_of(settings: Settings, account: str | None = None) -> OpenRequests | None:
+    """The open requests in the state file, when there is one (explain never creates it)."""
+    if not settings.state.path.exists():
+        return None
+    with SqliteStore(settings.state.path) as store:
+        records = store.requests.records(OPEN_STATES)
+    return OpenRequests(r for r in records if account is None or r.account == account)
 
 
 def offline_known_people(settings: Settings) -> KnownPeople:

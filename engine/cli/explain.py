@@ -10,7 +10,7 @@ import typer
 
 from introgate.cli.loading import settings_or_defaults
 from introgate.cli.options import ConfigOption
-from introgate.explain import explain_message, offline_known_people
+from introgate.explain import explain_message, offline_known_people, open_requests_of
 from introgate.recognition import Recogniser
 from introgate.rules import load_rules
 
@@ -35,6 +35,7 @@ def explain_command(
     account = settings.accounts[0] if settings.accounts else None
     rules = load_rules(settings, account, networks=recogniser.registry)
     known = offline_known_people(settings)
+    requests = open_requests_of(settings, account.name if account else None)
     unreadable = 0
     for path in files:
         try:
@@ -45,7 +46,13 @@ def explain_command(
             continue
         try:
             result = explain_message(
-                path, raw, settings=settings, recogniser=recogniser, rules=rules, known=known
+                path,
+                raw,
+                settings=settings,
+                recogniser=recogniser,
+                rules=rules,
+                known=known,
+                open_requests=requests,
             )
         except Exception as exc:  # noqa: BLE001 - one line per unreadable message, as in a pass
             unreadable += 1
@@ -66,7 +73,26 @@ def _readable(result: dict[str, Any]) -> str:
     requests = result.get("requests") or (
         [result["notification"]] if result["notification"] else []
     )
-    if not requests:
+    message = result.get("message")
+    if message:
+        writer = message["requester"]
+        lines.append(f"{message['network']} message from {writer['name']}")
+        for label, value in (
+            ("profile", writer.get("profile_url")),
+            ("handle", writer.get("handle")),
+            ("preview", repr(message["note"]) if message.get("note") else None),
+        ):
+            if value is not None:
+                lines.append(f"  {label}: {value}")
+    if "introduces" in result:
+        match = result["introduces"]
+        lines.append(
+            f"introduces: request {match['request']} of {match['requester']} "
+            f"({match['network']}, {match['state']}): {match['reason']}"
+            if match
+            else "introduces: no open request matches"
+        )
+    if not requests and not message:
         lines.append("not a contact request")
     for n in requests:
         requester = n["requester"]

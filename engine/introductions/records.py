@@ -9,7 +9,7 @@ from introgate.drafts.compose import request_ids
 from introgate.facts import MessageFacts
 from introgate.introductions.matching import Sender
 from introgate.people import fold_name, handle_key, one_line, person_keys, profile_key
-from introgate.recognition.model import RequestNotification
+from introgate.recognition.model import Recognition, RequestNotification
 from introgate.state.requests import RequestRecord, RequestState
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,500}>")
@@ -83,6 +83,26 @@ def mail_sender(facts: MessageFacts) -> Sender:
         address=facts.from_address or None,
         references=tuple(dict.fromkeys(references)),
     )
+
+
+def introduction_sender(facts: MessageFacts, recognition: Recognition) -> tuple[Sender, str] | None:
+    """Who may be introducing themselves in this message, and its preview; None for a
+    request, a message notification that failed its sender check or was damaged, and
+    mail that names neither an address nor a message it answers."""
+    if recognition.requests:
+        return None
+    messages = [m for m in recognition.messages if m.authenticated is not False and not m.damage]
+    if recognition.messages and not messages:
+        return None
+    if messages:
+        preview = messages[0].note or facts.subject
+        return network_sender(messages[0]), one_line(preview or "")[:PREVIEW_LIMIT]
+    if recognition.defect:
+        return None
+    sender = mail_sender(facts)
+    if not (sender.address or sender.references):
+        return None
+    return sender, one_line(facts.subject or "")[:PREVIEW_LIMIT]
 
 
 def _utc(moment: datetime) -> datetime:

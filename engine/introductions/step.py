@@ -28,13 +28,8 @@ from introgate.drafts.compose import request_ids
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.introductions.facts import RequestFacts
 from introgate.introductions.matching import Match, MatchReason, OpenRequests, Sender
-from introgate.introductions.records import (
-    PREVIEW_LIMIT,
-    mail_sender,
-    network_sender,
-    request_record,
-)
-from introgate.people import KnownPeople, one_line, person_keys
+from introgate.introductions.records import introduction_sender, request_record
+from introgate.people import KnownPeople, person_keys
 from introgate.recognition import Recogniser, Recognition, Requester, RequestNotification
 from introgate.rules import Action, ActionContext, ActionOutcome, RuleSet
 from introgate.state import DraftStatus, StateStore
@@ -95,18 +90,10 @@ class Introductions:
         if recognition.requests:
             facts.lifecycle = RequestFacts(record=self._record_requests(facts, recognition))
             return
-        messages = [
-            m for m in recognition.messages if m.authenticated is not False and not m.damage
-        ]
-        if recognition.messages and not messages:
+        found = introduction_sender(facts, recognition)
+        if found is None:
             return
-        if recognition.defect and not messages:
-            return
-        sender = network_sender(messages[0]) if messages else mail_sender(facts)
-        if not messages and not (sender.address or sender.references):
-            return
-        preview = messages[0].note if messages and messages[0].note else facts.subject
-        match = self._match(facts, sender, one_line(preview or "")[:PREVIEW_LIMIT])
+        match = self._match(facts, *found)
         if match is not None:
             facts.lifecycle = RequestFacts(match=match)
 
