@@ -126,8 +126,11 @@ def linkedin_message(
     language: str,
     minutes_ago: int = 30,
     authenticated: bool = True,
+    with_profile: bool = True,
 ) -> EmailMessage:
-    """A member's message after a request: how a stranger introduces themselves late."""
+    """A member's message after a request: how a stranger introduces themselves late.
+
+    ``with_profile=False``: the mail names the writer but links only to the thread."""
     de = language == "de"
     first = name.split()[0]
     subject = f"{first} hat Ihnen eine Nachricht gesendet" if de else f"{first} just messaged you"
@@ -145,7 +148,8 @@ def linkedin_message(
     thread = f"https://www.linkedin.com/comm/messaging/thread/2-{zlib.crc32(vanity.encode())}/"
     said = "hat Ihnen eine Nachricht gesendet" if de else "sent you a message"
     body = f"{name} {said}:\n\n{text}\n\n"
-    body += f"Profil anzeigen: {profile}\n" if de else f"View profile: {profile}\n"
+    if with_profile:
+        body += f"Profil anzeigen: {profile}\n" if de else f"View profile: {profile}\n"
     body += f"Antworten: {thread}\n" if de else f"Reply: {thread}\n"
     message.set_content(body)
     return message
@@ -430,3 +434,18 @@ def write_demo(directory: Path) -> Path:
     (directory / "contacts.vcf").write_text(CONTACTS_VCF, encoding="utf-8")
     config.write_text(DEMO_CONFIG.replace("{authserv}", AUTHSERV), encoding="utf-8")
     return config
+
+
+def deliver_late_introduction(directory: Path) -> None:
+    """Anna Schäfer, whose bare request the first pass archived, writes after all."""
+    maildir = directory / "Maildir"
+    message = linkedin_message(
+        "Anna Schäfer",
+        "anna-schaefer-7b21",
+        "Hallo Alex, entschuldigen Sie die Anfrage ohne Worte: wir haben uns beim "
+        "Stadtwerke-Workshop in Kiel kennengelernt.",
+        language="de",
+        minutes_ago=1,
+    )
+    now = int(datetime.now(UTC).timestamp())
+    (maildir / "new" / f"{now}.late-introduction.introgate-demo").write_bytes(message.as_bytes())

@@ -16,7 +16,7 @@ from introgate.backends import FolderRole, open_backend
 from introgate.cli.render import print_report
 from introgate.cli.run import run_once
 from introgate.config import Account, load_settings
-from introgate.demo import write_demo
+from introgate.demo import deliver_late_introduction, write_demo
 from introgate.logs import quiet_unless_verbose
 from introgate.pipeline import Engine
 from introgate.state import SqliteStore
@@ -27,10 +27,19 @@ def demo_command(
         Path | None,
         typer.Argument(help="Where to put the demo (default: ./introgate-demo)."),
     ] = None,
+    late_introduction: Annotated[
+        bool,
+        typer.Option(
+            "--late-introduction",
+            help="After the first run: a stranger writes after all; see the request come back.",
+        ),
+    ] = False,
 ) -> None:
     """Write a demo Maildir with social-network requests, run one pass, show the drafts.
 
-    Running it again on the same folder finds nothing new and drafts nothing.
+    Running it again on the same folder finds nothing new and drafts nothing;
+    with --late-introduction, Anna Schäfer writes after her bare request and her
+    request comes back to INBOX while the unsent question goes to Trash.
 
     Example:
 
@@ -38,7 +47,10 @@ def demo_command(
     """
     target = (directory or Path.cwd() / "introgate-demo").resolve()
     quiet_unless_verbose()
+    fresh = not (target / "introgate.toml").is_file()
     config = write_demo(target)
+    if late_introduction and not fresh:
+        deliver_late_introduction(target)
     settings = load_settings(config)
     engine = Engine.load(settings)
     console = Console()
@@ -48,8 +60,16 @@ def demo_command(
     print_report(console, report)
     if report.drafted:
         _show_drafts(console, settings.state.path, account)
+    for follow_up in report.follow_ups:
+        done = ", ".join(o.summary for o in follow_up.outcomes) or "nothing to do"
+        console.print(
+            f"request of {follow_up.request.requester} is now {follow_up.request.state}: {done}"
+        )
+    if not late_introduction:
+        console.print(f"\nThen: introgate demo --late-introduction {target}")
     console.print(
-        f"\nTry: introgate drafts list --config {config}   |   "
+        f"\nTry: introgate requests --config {config}   |   "
+        f"introgate drafts list --config {config}   |   "
         f"introgate explain --config {config} {target / 'Maildir' / 'cur'}/<file>"
     )
 

@@ -276,8 +276,11 @@ class Introductions:
         return facts, Recognition(message_id, [notification])
 
     def _folders(self, record: RequestRecord) -> list[str]:
-        folders = [record.source_folder] if record.source_folder else []
-        folders.append(self.backend.folder_for(FolderRole.ARCHIVE))
+        """Where the request's mail may be: archived (usually), or back where it was found
+        (a rule moved it back before a pass stopped)."""
+        folders = [self.backend.folder_for(FolderRole.ARCHIVE)]
+        if record.source_folder:
+            folders.append(record.source_folder)
         return list(dict.fromkeys(folders))
 
     def _is_known(self, request: RequestNotification) -> bool:

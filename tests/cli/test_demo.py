@@ -40,6 +40,22 @@ def test_demo_again_reports_nothing_new_and_drafts_nothing(tmp_path: Path) -> No
     assert drafts(target) == before
 
 
+def test_demo_late_introduction_brings_a_request_back_and_withdraws_its_question(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "demo"
+    assert runner.invoke(app, ["demo", str(target)]).exit_code == 0
+    before = drafts(target)
+    late = runner.invoke(app, ["demo", "--late-introduction", str(target)], env={"COLUMNS": "200"})
+    assert late.exit_code == 0, late.output
+    assert (
+        "request of Anna Schäfer is now introduced: label introgate/introduced-later, flagged, "
+        "draft withdrawn to Trash, restored to INBOX" in late.output
+    )
+    trash = sorted((target / "Maildir" / ".Trash" / "cur").iterdir())
+    assert (len(drafts(target)), len(trash)) == (len(before) - 1, 1)
+
+
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
