@@ -78,6 +78,8 @@ class Introductions:
     clock: Callable[[], datetime] = utc_now
     _index: OpenRequests | None = None
     _introduced_by: dict[str, list[RequestRecord]] | None = None
+    # requests a dry run would have recorded (it writes nothing)
+    _would_add: dict[str, RequestRecord] = field(default_factory=dict)
 
     # -- per message ------------------------------------------------------------------
 
@@ -114,10 +116,17 @@ class Introductions:
         first: RequestRecord | None = None
         for notification in recognition.requests:
             record = request_record(self.account, facts, notification, self.clock())
-            stored = self.store.requests.get(record.request_id)
-            if stored is None and not self.dry_run:
+            stored = self.store.requests.get(record.request_id) or self._would_add.get(
+                record.request_id
+            )
+            if stored is None and self.dry_run:
+                # a dry run records nothing, yet decides later messages as a run would
+                self._would_add[record.request_id] = record
+                self._index = None
+            elif stored is None:
                 where = facts.ref.folder if facts.ref else "a file"
                 self.store.requests.add(record, f"request recognised in {where}")
+                self._index = None
             first = first or stored or record
         assert first is not None
         return first
@@ -147,7 +156,7 @@ class Introductions:
 
     def _open(self) -> OpenRequests:
         if self._index is None:
-            records = self.store.requests.records(OPEN_STATES)
+            records = [*self.store.requests.records(OPEN_STATES), *self._would_add.values()]
             self._index = OpenRequests(r for r in records if r.account == self.account)
         return self._index
 

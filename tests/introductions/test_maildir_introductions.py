@@ -167,3 +167,18 @@ def test_a_forged_message_introduces_nobody(settings: Settings, maildir: Maildir
     with SqliteStore(settings.state.path) as store:
         assert [r.state for r in store.requests.records()] == [RequestState.ASKED]
     assert folder_counts(maildir) == {"INBOX": 1, "Archive": 1, "Drafts": 1, "Trash": 0}
+
+
+def test_a_dry_run_decides_a_late_message_as_the_run_does(
+    settings: Settings, maildir: MaildirBackend
+) -> None:
+    deliver(maildir, anna_request(), "1.anna")
+    deliver(maildir, anna_message(), "2.message")
+    engine = Engine.load(settings)
+    with SqliteStore(settings.state.path) as store:
+        dry = engine.run(settings.accounts[0], maildir, store, dry_run=True)
+        assert store.requests.records() == []
+        real = engine.run(settings.accounts[0], maildir, store)
+    said = [[o.type for o in d.outcomes] for d in dry.decisions]
+    done = [[o.type for o in d.outcomes] for d in real.decisions]
+    assert said == done == [["label", "draft", "archive"], ["label"]]
