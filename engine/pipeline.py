@@ -33,6 +33,7 @@ from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, RequestNotification
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
+from introgate.rules.actions.base import apply_and_audit
 from introgate.rules.reload import RuleReloader
 from introgate.state import ProcessedStatus, StateStore
 
@@ -526,15 +527,7 @@ class _FolderPass:
             self._record(decision, ProcessedStatus.PENDING)
         for planned in decided.plan:
             step.name = f"action {planned.action.type}"
-            outcome = planned.action.apply(self._context(planned.facts))
-            decision.outcomes.append(outcome)
-            if not self.dry_run:
-                self.store.audit.record(
-                    self.account.name,
-                    decision.ref,
-                    outcome.type,
-                    {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
-                )
+            decision.outcomes.append(apply_and_audit(planned.action, self._context(planned.facts)))
 
     def _is_known(self, request: RequestNotification) -> bool:
         return self.known.is_known(request.requester)

@@ -32,6 +32,7 @@ from introgate.introductions.records import introduction_sender, request_record
 from introgate.people import KnownPeople, person_keys
 from introgate.recognition import Recogniser, Recognition, Requester, RequestNotification
 from introgate.rules import Action, ActionContext, ActionOutcome, RuleSet
+from introgate.rules.actions.base import apply_and_audit
 from introgate.state import DraftStatus, StateStore
 from introgate.state.requests import OPEN_STATES, WAITING_STATES, RequestRecord, RequestState
 
@@ -243,7 +244,8 @@ class Introductions:
     def _apply(self, action: Action, facts: MessageFacts) -> ActionOutcome:
         if facts.ref is None and action.type not in {"withdraw_draft"}:
             return ActionOutcome(action.type, "not done: the request mail was not found", False)
-        outcome = action.apply(
+        return apply_and_audit(
+            action,
             ActionContext(
                 account=self.account,
                 settings=self.settings,
@@ -252,15 +254,8 @@ class Introductions:
                 drafter=self.drafter,
                 facts=facts,
                 dry_run=self.dry_run,
-            )
+            ),
         )
-        self.store.audit.record(
-            self.account,
-            facts.ref,
-            outcome.type,
-            {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
-        )
-        return outcome
 
     def _request_mail(self, record: RequestRecord) -> tuple[MessageFacts, Recognition]:
         """The request's notification where it is now (back home or archived), recognised.

@@ -132,6 +132,19 @@ class MoveAction(FixedAction, ABC):
     moves: ClassVar[bool] = True
 
 
+def apply_and_audit(action: Action, ctx: ActionContext) -> ActionOutcome:
+    """Apply one action; a real one (not a dry run) leaves its outcome in the audit log."""
+    outcome = action.apply(ctx)
+    if not ctx.dry_run:
+        ctx.store.audit.record(
+            ctx.account,
+            ctx.facts.ref,
+            outcome.type,
+            {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
+        )
+    return outcome
+
+
 def message_ref(ctx: ActionContext, action: str) -> MessageRef:
     """The message to act on; facts read from a file (``explain FILE``) have none."""
     if ctx.facts.ref is None:
