@@ -13,12 +13,13 @@ from datetime import datetime
 from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from introgate.mail import MessageRef
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import Recognition, RequestNotification
+from introgate.recognition.sender import parse_sender
 
 if TYPE_CHECKING:
     from introgate.introductions.facts import RequestFacts
@@ -68,17 +69,14 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
     are decoded; rules decode the others they ask about.
     """
     headers = _PARSER.parsebytes(header_block)
-    from_name, from_address = "", ""
-    pairs = getaddresses([_raw(headers, "From")])  # never raises; odd input gives ("", "")
-    if pairs:
-        from_name, from_address = decode_words(pairs[0][0]), pairs[0][1]
+    sender = parse_sender(_raw(headers, "From"))  # the sender recognition reads, too
     message_id = _raw(headers, "Message-ID").strip() or None
     return MessageFacts(
         ref=ref,
         headers=headers,
         subject=decode_words(_raw(headers, "Subject")),
-        from_address=from_address.lower(),
-        from_name=from_name,
+        from_address=sender.address,
+        from_name=decode_words(sender.name),
         date=parse_date(_raw(headers, "Date")),
         message_id=message_id,
         fingerprint=None if message_id else content_fingerprint(headers),

@@ -79,7 +79,7 @@ class Decision:
             kind = n.kind.replace("_", " ").replace("connection request", "request")
             more = f" (+{self.request_count - 1} more)" if self.request_count > 1 else ""
             text = (
-                f"{n.network} {kind} from {n.requester.name}{more}: {note}, {known}{auth} → "
+                f"{n.network} {kind} from {n.requester.shown}{more}: {note}, {known}{auth} → "
                 f"{actions}"
             )
         if self.defect:

@@ -15,7 +15,7 @@ def decisions_table(report: PassReport, *, title: str | None = None) -> Table:
     for decision in report.decisions:
         n = decision.notification
         note = "-" if n is None else ("yes" if n.note else "no")
-        requester = n.requester.name if n else ""
+        requester = n.requester.shown if n else ""
         if decision.request_count > 1:
             requester += f" (+{decision.request_count - 1})"
         actions = ", ".join(o.summary for o in decision.outcomes) or "left alone"

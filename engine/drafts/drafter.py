@@ -102,7 +102,7 @@ class Drafter:
             return DraftOutcome("not_a_request", detail="no contact request recognised")
         keys = person_keys(notification)
         ids = request_ids(self.account, notification, keys, facts.message_id)
-        who = one_line(notification.requester.name)
+        who = one_line(notification.requester.shown)
 
         if self.store.drafts.get(ids.message_id) is not None:
             return self._outcome("exists", ids, f"draft {ids.short} for {who} already made")

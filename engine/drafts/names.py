@@ -67,8 +67,11 @@ def is_handle(name: str, handle: str | None, profile_url: str | None) -> bool:
 
 def greeting_name(name: str, handle: str | None, profile_url: str | None) -> GreetingName:
     cleaned = one_line(name)
+    if not cleaned and not one_line(handle or ""):
+        # no name the mail showed may be greeted ("???", an address): nobody is named
+        return GreetingName("", None, None, None, None, None)
     if not cleaned or is_handle(cleaned, handle, profile_url):
-        account = one_line(handle or "") or cleaned or "?"
+        account = one_line(handle or "") or cleaned
         shown = account if account.startswith("@") else f"@{account}"
         return GreetingName(shown, None, None, None, None, None)
     words = cleaned.split()

@@ -96,7 +96,7 @@ def reply_variables(
     """
     requester = notification.requester
     label = network_label(notification)
-    name = one_line(requester.name) or "?"
+    name = one_line(requester.name)  # "" when the mail showed no name to greet
     parts = greeting_name(name, requester.handle, requester.profile_url)
     signature = (identity.signature if recipient else identity.network_signature).strip("\n")
     own_first = first_name(identity.name)

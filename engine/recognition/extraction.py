@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from introgate.recognition.html_text import Link
 from introgate.recognition.message_content import MessageContent
+from introgate.recognition.names import not_a_name
 from introgate.recognition.network import Classification, CompiledNetwork, CompiledProfileLink
 
-_LETTER = re.compile(r"[^\W\d_]")
 _MAX_NAME = 100
 
 
@@ -26,12 +26,21 @@ class Person:
     profile_url: str | None = None
     mutual: int | None = None
     note: str | None = None
+    # the first text found in the name's place that is not a name ("???", an address):
+    # a later source may still give the name, else the requester is recorded without one
+    placeholder: str | None = None
 
     def fill(self, groups: dict[str, str | None]) -> None:
         for key, value in groups.items():
-            if value is None or not value.strip() or getattr(self, key, "missing") is not None:
+            if value is None or getattr(self, key, "missing") is not None:
                 continue
             clean = " ".join(value.split())
+            if key == "name" and not_a_name(clean) is not None:
+                if self.placeholder is None:
+                    self.placeholder = clean
+                continue
+            if not clean:
+                continue
             if key == "mutual":
                 digits = re.sub(r"\D", "", clean)
                 if digits:
@@ -95,7 +104,7 @@ def _fill_canonical(template: str, url: str, match: re.Match[str]) -> str | None
 
 def _name_like(network: CompiledNetwork, text: str) -> bool:
     text = text.strip()
-    if not text or len(text) > _MAX_NAME or not _LETTER.search(text):
+    if not text or len(text) > _MAX_NAME or not_a_name(text) is not None:
         return False
     if "http" in text.lower() or "@" in text or ":" in text:
         return False
@@ -255,7 +264,7 @@ def _single_person(
             person.handle = chosen.handle
         if person.name is None:
             person.name = _name_for(network, content, hits, chosen.url)
-    if person.name is None and person.handle:
+    if person.name is None and person.handle and person.placeholder is None:
         person.name = person.handle
     if person.mutual is None:
         person.mutual = _find_mutual(network, content.text, content.html_text)

@@ -16,9 +16,9 @@ from email import message_from_bytes
 from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
-from email.utils import getaddresses
 
 from introgate.recognition.html_text import Link, normalise_lines, visible_html
+from introgate.recognition.sender import parse_sender
 
 log = logging.getLogger("introgate.recognition")
 
@@ -33,7 +33,7 @@ _MAX_LINKS = 300  # links read per message (a notification has a few dozen)
 # visible text that extraction patterns read: notifications say everything in the first few
 # thousand characters, and a bound keeps every pattern's work small on hostile mail
 MAX_READ_CHARS = 30_000
-_MAX_HEADER_CHARS = 2_000
+MAX_HEADER_CHARS = 2_000
 
 
 class MalformedMessage(Exception):
@@ -73,14 +73,14 @@ class MessageContent:
 
     @property
     def sender_domain(self) -> str:
-        return self.from_address.rpartition("@")[2]
+        return self.from_address.rpartition("@")[2] if "@" in self.from_address else ""
 
     def header(self, name: str) -> str | None:
         """The first header of that name, RFC 2047 decoded and unfolded."""
         wanted = name.lower()
         for key, value in self.raw_headers:
             if key.lower() == wanted:
-                return decode_words(value[:_MAX_HEADER_CHARS])
+                return decode_words(value[:MAX_HEADER_CHARS])
         return None
 
     def header_values(self, name: str) -> list[str]:
@@ -261,14 +261,8 @@ def read_message(raw: bytes) -> MessageContent:
     if not raw_headers:
         raise MalformedMessage("malformed MIME: no headers")
     from_value = next((v for k, v in raw_headers if k.lower() == "from"), "")
-    from_name, from_address = "", ""
-    try:
-        pairs = getaddresses([" ".join(from_value.split())])
-        if pairs:
-            from_name, from_address = pairs[0]
-    except Exception:  # noqa: BLE001
-        from_name, from_address = "", ""
-    from_name = decode_words(from_name[:_MAX_HEADER_CHARS]).strip().strip('"').strip()
+    sender = parse_sender(from_value)
+    from_name = decode_words(sender.name[:MAX_HEADER_CHARS]).strip().strip('"').strip()
     bodies = _body_texts(message)
     defects.extend(bodies.defects)
     html_links: list[Link] = []
@@ -292,10 +286,10 @@ def read_message(raw: bytes) -> MessageContent:
         headers=message,
         raw_headers=raw_headers,
         subject=decode_words(
-            next((v for k, v in raw_headers if k.lower() == "subject"), "")[:_MAX_HEADER_CHARS]
+            next((v for k, v in raw_headers if k.lower() == "subject"), "")[:MAX_HEADER_CHARS]
         ),
         from_name=from_name,
-        from_address=from_address.strip().lower(),
+        from_address=sender.address,
         text=plain_text or html_text,
         html_text=html_text,
         html_links=html_links[:_MAX_LINKS],

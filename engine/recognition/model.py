@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from introgate.recognition.network import Reading
 
 RequestKind = Literal["connection_request", "friend_request", "follow_request", "follow"]
 # a network file may also describe its message notifications ("X sent you a message"):
@@ -18,9 +21,21 @@ MESSAGE: NotificationKind = "message"
 
 
 class Requester(BaseModel):
+    # "" when the mail shows no usable name (see ``RequestNotification.unnamed``): such a
+    # requester is recorded and answered, but never greeted by name
     name: str
     profile_url: str | None = None
     handle: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How a log line or a list names the requester: the name, else the handle or
+        the profile link (a requester without a name always has one of them)."""
+        if self.name:
+            return self.name
+        if self.handle:
+            return f"@{self.handle.lstrip('@')} (no name)"
+        return f"{self.profile_url or 'unknown'} (no name)"
 
 
 class RequestNotification(BaseModel):
@@ -44,6 +59,9 @@ class RequestNotification(BaseModel):
     # why the name or note may not have been read intact (the message is cut short,
     # undecodable, ...): such a request is recorded but never drafted
     damage: str | None = Field(default=None, exclude=True)
+    # why the requester has no name: the mail showed none, or only a placeholder ("???",
+    # an address, a URL) that must not be greeted
+    unnamed: str | None = Field(default=None, exclude=True)
 
 
 @dataclass
@@ -61,6 +79,8 @@ class Recognition:
     # what message notifications ("X sent you a message") say about their writer: never a
     # request, so the request rules never see them (the introductions step does)
     messages: list[RequestNotification] = field(default_factory=list)
+    # whose mail it is and what its network file's signals say of it; None: no network's
+    reading: Reading | None = None
 
     @property
     def notification(self) -> RequestNotification | None:

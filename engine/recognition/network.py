@@ -7,16 +7,20 @@ then subject and body phrases.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from introgate.recognition.message_content import MessageContent
 from introgate.recognition.model import MESSAGE, NotificationKind
 from introgate.recognition.network_file import NetworkFile
 
 _FLAGS = re.IGNORECASE | re.MULTILINE  # `^`/`$` at line ends, as the network files say
+_SHOWN = 60  # characters of a value or phrase a signal description quotes
+
+# what one of a network's mails is; "not_understood": none of the file's signals describe it
+Outcome = Literal["request", "message", "not_request", "not_understood"]
 
 
 def domain_within(domain: str, parents: tuple[str, ...]) -> bool:
@@ -43,6 +47,38 @@ class Classification:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What a network's signals say about one of its mails, with the signals found and
+    those looked for in vain: a user whose network changed its mails reads them in
+    ``explain`` and knows what to add to the network file.
+
+    ``outcome`` None: the headers alone cannot tell, the body has to be read (only the
+    header-only reading stops there).
+    """
+
+    network: str
+    outcome: Outcome | None
+    classification: Classification | None = None
+    matched: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def then(
+        self,
+        outcome: Outcome | None,
+        classification: Classification | None = None,
+        matched: tuple[str, ...] = (),
+        missing: tuple[str, ...] = (),
+    ) -> Reading:
+        return Reading(
+            self.network,
+            outcome,
+            classification,
+            self.matched + matched,
+            self.missing + missing,
+        )
+
+
+@dataclass(frozen=True)
 class CompiledProfileLink:
     pattern: re.Pattern[str]
     keep_query: tuple[str, ...]
@@ -56,8 +92,9 @@ class CompiledNetwork:
     source: Path
     domains: tuple[str, ...]
     own_domain_header: tuple[str, re.Pattern[str]] | None
-    senders: tuple[re.Pattern[str], ...]
+    not_headers: tuple[tuple[str, re.Pattern[str]], ...]  # (lowercase header name, pattern)
     not_subjects: tuple[re.Pattern[str], ...]
+    not_body: tuple[re.Pattern[str], ...]
     request_types: tuple[CompiledRequestType, ...]
     decisive_headers: frozenset[str]
     spec: NetworkFile
@@ -93,18 +130,22 @@ class CompiledNetwork:
             if spec.own_domain_header
             else None
         )
+        not_headers = tuple((h.lower(), re.compile(p, _FLAGS)) for h, p in spec.not_headers.items())
         return cls(
             name=spec.name,
             label=spec.label,
             source=source,
             domains=tuple(spec.domains),
             own_domain_header=own_header,
-            senders=tuple(re.compile(fnmatch.translate(s.lower())) for s in spec.senders),
+            not_headers=not_headers,
             not_subjects=tuple(
                 re.compile(p, _FLAGS) for ps in spec.not_subjects.values() for p in ps
             ),
+            not_body=tuple(re.compile(p, _FLAGS) for ps in spec.not_body.values() for p in ps),
             request_types=types,
-            decisive_headers=frozenset(h for t in types for h, _ in t.headers),
+            decisive_headers=frozenset(
+                [*(h for t in types for h, _ in t.headers), *(h for h, _ in not_headers)]
+            ),
             spec=spec,
             profile_links=tuple(
                 CompiledProfileLink(re.compile(p.pattern, _FLAGS), tuple(p.keep_query), p.canonical)
@@ -130,25 +171,6 @@ class CompiledNetwork:
     def owns_sender(self, domain: str) -> bool:
         return bool(self.domains) and domain_within(domain, self.domains)
 
-    def header_matches(self, headers: list[tuple[str, str]]) -> bool | None:
-        """None: no decisive header present; else whether one names a request type."""
-        present = False
-        for name, value in headers:
-            lowered = name.lower()
-            if lowered not in self.decisive_headers:
-                continue
-            present = True
-            for request_type in self.request_types:
-                for header, pattern in request_type.headers:
-                    if header == lowered and pattern.search(value):
-                        return True
-        return None if not present else False
-
-    def is_network_mail(self, content: MessageContent) -> bool:
-        if self.domains:
-            return self.owns_sender(content.sender_domain)
-        return any(name.lower() in self.decisive_headers for name, _ in content.raw_headers)
-
     def own_domains(self, content: MessageContent) -> tuple[str, ...]:
         """Domains whose DKIM/DMARC pass proves the mail is the network's."""
         if self.own_domain_header is None:
@@ -163,38 +185,109 @@ class CompiledNetwork:
 
     # -- classification -------------------------------------------------------------
 
-    def classify(self, content: MessageContent) -> Classification | None:
-        """The request type this mail is, or None when it is not a request."""
-        decided_by_header = False
-        for name, value in content.raw_headers:
-            lowered = name.lower()
-            if lowered not in self.decisive_headers:
-                continue
-            decided_by_header = True
-            unfolded = " ".join(value.split())
+    def read_headers(self, headers: list[tuple[str, str]], subject: str) -> Reading:
+        """What the decisive headers and the subject alone say.
+
+        ``headers``: (lowercase name, unfolded value) pairs. The header-only pre-filter
+        and the full parse both start here, so the pre-filter says "not a request" only
+        where the full parse will too. A decisive header whose value the file does not
+        know (a renamed template) decides nothing: the content does, and if it cannot
+        either, the mail is not understood. A federated network (no domains) knows its
+        mail by its headers alone: outcome None there means "not this network's".
+        """
+        reading = Reading(self.name, None)
+        unknown: list[str] = []
+        present = [(name, value) for name, value in headers if name in self.decisive_headers]
+        for name, value in present:
             for request_type in self.request_types:
                 for header, pattern in request_type.headers:
-                    if header == lowered and pattern.search(unfolded):
-                        language, match = self._subject_language(request_type, content.subject)
-                        return Classification(request_type, language, match)
-        if decided_by_header:
-            return None
-        if self.senders and not any(p.fullmatch(content.from_address) for p in self.senders):
-            return None
-        # "not a request" subjects ("sent you a message") may still be a message notification
-        not_request = any(p.search(content.subject) for p in self.not_subjects)
+                    if header == name and pattern.search(value):
+                        language, match = self._subject_language(request_type, subject)
+                        return reading.then(
+                            _outcome_of(request_type),
+                            Classification(request_type, language, match),
+                            (f"header {name}: {_quoted(value)} ({request_type.kind})",),
+                        )
+        for name, value in present:
+            for header, pattern in self.not_headers:
+                if header == name and pattern.search(value):
+                    return reading.then(
+                        "not_request", None, (f"header {name}: {_quoted(value)} (not a request)",)
+                    )
+            unknown.append(f"header {name}: {_quoted(value)} names no kind the file knows")
+        if not self.domains:
+            return reading
+        reading = reading.then(None, missing=tuple(unknown))
+        phrase = _first_search(self.not_subjects, subject)
+        if phrase is None:
+            return reading
+        said = (f"subject {_quoted(subject)}: non-request phrase {_quoted(phrase)}",)
+        for request_type in self.request_types:
+            if request_type.kind == MESSAGE:
+                language, match = self._subject_language(request_type, subject)
+                if match is not None:
+                    return reading.then(
+                        "message",
+                        Classification(request_type, language, match),
+                        (f"subject: message phrase {_quoted(match.re.pattern)}",),
+                    )
+        if any(t.kind == MESSAGE and t.body for t in self.request_types):
+            return reading.then(None, matched=said)  # a message phrase in the body may tell
+        return reading.then("not_request", None, said)
+
+    def classify(self, content: MessageContent) -> Reading:
+        """What this mail of the network is: ``read_headers``, then the body."""
+        headers = [(name.lower(), " ".join(value.split())) for name, value in content.raw_headers]
+        reading = self.read_headers(headers, content.subject)
+        if reading.outcome is not None or not self.domains:
+            return reading
+        # a non-request subject rules out every request; a non-request body phrase only the
+        # body's request phrases (a real invitation's footer may suggest other people)
+        not_request = _first_search(self.not_subjects, content.subject)
+        not_body = None
+        if not_request is None:
+            not_body = _first_search(self.not_body, content.text) or _first_search(
+                self.not_body, content.html_text
+            )
         for request_type in self.request_types:
             if not_request and request_type.kind != MESSAGE:
                 continue
             language, match = self._subject_language(request_type, content.subject)
             if match is not None:
-                return Classification(request_type, language, match)
-            body_language = self._body_language(request_type, content)
-            if body_language is not None:
-                return Classification(
-                    request_type, None if body_language == "any" else body_language, None
+                return reading.then(
+                    _outcome_of(request_type),
+                    Classification(request_type, language, match),
+                    (
+                        f"subject {_quoted(content.subject)}: {request_type.kind} phrase "
+                        f"{_quoted(match.re.pattern)}",
+                    ),
                 )
-        return None
+            if not_body and request_type.kind != MESSAGE:
+                continue
+            found = self._body_phrase(request_type, content)
+            if found is not None:
+                body_language, phrase = found
+                return reading.then(
+                    _outcome_of(request_type),
+                    Classification(
+                        request_type, None if body_language == "any" else body_language, None
+                    ),
+                    (f"body: {request_type.kind} phrase {_quoted(phrase)}",),
+                )
+        if not_request is not None:  # read_headers noted the phrase; no message phrase either
+            return reading.then("not_request")
+        if not_body is not None:
+            return reading.then(
+                "not_request", None, (f"body: non-request phrase {_quoted(not_body)}",)
+            )
+        return reading.then(
+            "not_understood",
+            None,
+            missing=(
+                f"subject {_quoted(content.subject)}: no request, message or non-request phrase",
+                "body: no request, message or non-request phrase",
+            ),
+        )
 
     @staticmethod
     def _subject_language(
@@ -207,13 +300,16 @@ class CompiledNetwork:
         return None, None
 
     @staticmethod
-    def _body_language(request_type: CompiledRequestType, content: MessageContent) -> str | None:
+    def _body_phrase(
+        request_type: CompiledRequestType, content: MessageContent
+    ) -> tuple[str, str] | None:
+        """(language, phrase) of the first body phrase of the type the mail holds."""
         hrefs = "\n".join(link.url for link in content.links)
         for language, pattern in request_type.body:
             if pattern.search(content.text) or pattern.search(content.html_text):
-                return language
+                return language, pattern.pattern
             if language == "any" and pattern.search(hrefs):
-                return language
+                return language, pattern.pattern
         return None
 
     def body_language(self, content: MessageContent) -> str | None:
@@ -236,7 +332,7 @@ class CompiledNetwork:
     def worded_phrases(self) -> list[tuple[str, str]]:
         """(language, phrase) for every phrase the file files under a language."""
         spec = self.spec
-        tables = [spec.language_phrases, spec.not_subjects, spec.default_notes]
+        tables = [spec.language_phrases, spec.not_subjects, spec.not_body, spec.default_notes]
         for request in spec.requests:
             tables.extend((request.subjects, request.body))
         return [
@@ -285,3 +381,20 @@ def comparable_note(text: str) -> str:
     squashed = " ".join(text.split()).casefold()
     squashed = squashed.replace("’", "'").replace("‘", "'")
     return squashed.strip(" \"'„“”«»‚‘.!?…")
+
+
+def _outcome_of(request_type: CompiledRequestType) -> Outcome:
+    return "message" if request_type.kind == MESSAGE else "request"
+
+
+def _first_search(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+    """The first pattern found in ``text``, as written in the file."""
+    for pattern in patterns:
+        if pattern.search(text):
+            return pattern.pattern
+    return None
+
+
+def _quoted(text: str) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= _SHOWN else flat[: _SHOWN - 1] + "…")

@@ -150,10 +150,15 @@ class NetworkFile(_Strict):
     # recognised by its decisive headers alone (see own_domain_header).
     domains: list[str] = Field(default_factory=list)
     own_domain_header: OwnDomainHeader | None = None
-    # addresses (glob, case-insensitive) that send requests; others need a decisive header
-    senders: list[str] = Field(default_factory=list)
-    # subjects that are never a request (checked when no decisive header is present)
+    # What marks the network's mail that is not a request (accepted invitations, job
+    # alerts, people you may know, comments, newsletters). Any address at ``domains`` may
+    # send a request, so these are decisive: a mail they match is never a request (it may
+    # still be a message notification). ``not_headers``: a decisive header's value (regex
+    # search); ``not_subjects`` and ``not_body``: phrases per language. Mail from the
+    # network that neither these nor a request type describe is counted as not understood.
+    not_headers: dict[str, str] = Field(default_factory=dict)
     not_subjects: dict[str, list[str]] = Field(default_factory=dict)
+    not_body: dict[str, list[str]] = Field(default_factory=dict)
     requests: list[RequestType] = Field(min_length=1)
     # the network shows no display name, only the handle (Mastodon's acct): use it as name
     name_is_handle: bool = False
@@ -184,7 +189,14 @@ class NetworkFile(_Strict):
                 raise ValueError(f"{domain!r} is not a lowercase domain name like 'linkedin.com'")
         return value
 
-    @field_validator("not_subjects", "language_phrases")
+    @field_validator("not_headers")
+    @classmethod
+    def _not_headers_are_regexes(cls, value: dict[str, str]) -> dict[str, str]:
+        for pattern in value.values():
+            _check_regex(pattern)
+        return value
+
+    @field_validator("not_subjects", "not_body", "language_phrases")
     @classmethod
     def _not_subjects_are_regexes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         _check_languages(value)

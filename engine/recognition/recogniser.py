@@ -21,14 +21,18 @@ from introgate.recognition.authenticity import authenticate
 from introgate.recognition.extraction import extract_people
 from introgate.recognition.language import guess_language
 from introgate.recognition.message_content import (
+    MAX_HEADER_CHARS,
     Defect,
     MalformedMessage,
     MessageContent,
+    decode_words,
     read_message,
 )
 from introgate.recognition.model import MESSAGE, Recognition, Requester, RequestNotification
-from introgate.recognition.network import CompiledNetwork
+from introgate.recognition.names import placeholder_reason
+from introgate.recognition.network import CompiledNetwork, Reading
 from introgate.recognition.registry import NetworkRegistry
+from introgate.recognition.sender import parse_sender
 
 log = logging.getLogger("introgate.recognition")
 
@@ -37,16 +41,6 @@ log = logging.getLogger("introgate.recognition")
 # with a defect rather than drafted. Checked between stages (a stage is not interrupted).
 TIME_BUDGET_SECONDS = 0.5
 _MAX_DEFECT_CHARS = 500
-
-
-def _address_domain(from_value: str) -> str:
-    """The sender's domain from a raw From value, without a full address parse."""
-    start = from_value.rfind("<")
-    address = from_value[start + 1 :] if start >= 0 else from_value
-    end = address.find(">")
-    if end >= 0:
-        address = address[:end]
-    return address.rpartition("@")[2].strip().rstrip(".").lower()
 
 
 class Recogniser:
@@ -100,33 +94,46 @@ class Recogniser:
         return None
 
     def is_candidate(self, headers: Message) -> bool:
-        """Whether the headers may belong to a request; ordinary mail is rejected quickly."""
+        """Whether the headers may belong to a request or message notification, or to a
+        network's mail that only its body can tell apart; ordinary mail and the network's
+        mail its headers show is no request are rejected quickly."""
         try:
-            items = headers.raw_items()
-            from_value = ""
-            signals: list[tuple[str, str]] = []
-            wanted = self._signal_headers
-            for name, value in items:
-                lowered = name.lower()
-                if lowered == "from":
-                    if not from_value:
-                        from_value = str(value)
-                elif lowered in wanted:
-                    signals.append((lowered, " ".join(str(value).split())))
-            network = self._network_for_domain(_address_domain(from_value))
-            if network is not None:
-                by_header = network.header_matches(signals)
-                if by_header is not None:
-                    return by_header
-                if not network.senders:
-                    return True
-                address = from_value[from_value.rfind("<") + 1 :].split(">")[0].strip().lower()
-                return any(p.fullmatch(address) for p in network.senders)
-            if signals:
-                return any(n.header_matches(signals) for n in self._federated)
-            return False
+            reading = self.read_headers(headers)
         except Exception:  # noqa: BLE001 - odd headers: let recognise() look and record why
             return True
+        return reading is not None and reading.outcome != "not_request"
+
+    def read_headers(self, headers: Message) -> Reading | None:
+        """What the header block alone says; None when it is no network's mail.
+
+        The same steps as the start of ``recognise``: the sender by ``parse_sender``, the
+        network by its domain (or a federated network by its headers), then the network's
+        ``read_headers``. Only headers networks set are unfolded, and the subject is
+        decoded only for mail from a network's domain.
+        """
+        from_value = ""
+        signals: list[tuple[str, str]] = []
+        subject = ""
+        wanted = self._signal_headers
+        for name, value in headers.raw_items():
+            lowered = name.lower()
+            if lowered == "from":
+                if not from_value:
+                    from_value = str(value)
+            elif lowered == "subject":
+                if not subject:
+                    subject = str(value)
+            elif lowered in wanted:
+                signals.append((lowered, " ".join(str(value).split())))
+        network = self._network_for_domain(parse_sender(from_value).domain)
+        if network is not None:
+            return network.read_headers(signals, decode_words(subject[:MAX_HEADER_CHARS]))
+        if signals:
+            for federated in self._federated:
+                reading = federated.read_headers(signals, "")
+                if reading.outcome is not None:
+                    return reading
+        return None
 
     # -- full recognition --------------------------------------------------------------
 
@@ -164,23 +171,29 @@ class Recogniser:
             damaging=True,
         )
 
-    def _network_of(self, content: MessageContent) -> CompiledNetwork | None:
+    def _reading_of(self, content: MessageContent) -> Reading | None:
         network = self._network_for_domain(content.sender_domain)
         if network is not None:
-            return network
+            return network.classify(content)
         for federated in self._federated:
-            if federated.is_network_mail(content):
-                return federated
+            reading = federated.classify(content)
+            if reading.outcome is not None:
+                return reading
         return None
+
+    def network(self, name: str) -> CompiledNetwork:
+        return next(n for n in self.networks if n.name == name)
 
     def _recognise_content(self, content: MessageContent, started: float) -> Recognition:
         result = Recognition(message_id=content.message_id)
-        network = self._network_of(content)
-        if network is None:
+        reading = self._reading_of(content)
+        result.reading = reading
+        if reading is None:
             return result
-        classification = network.classify(content)
+        network = self.network(reading.network)
+        classification = reading.classification
         if classification is None:
-            log.debug("%s: %s mail, not a request", content.message_id, network.name)
+            log.debug("%s: %s mail, %s", content.message_id, network.name, reading.outcome)
             return result
         overrun = self._overrun(started)
         if overrun is not None:  # extraction is the costly stage: not begun when already late
@@ -195,20 +208,28 @@ class Recogniser:
             content.raw_headers, self.trusted_ids, network.own_domains(content)
         )
         date = _date_of(content)
+        is_message = classification.request_type.kind == MESSAGE
+        missing: list[str] = []
         for person in extract_people(network, classification, content):
-            if not person.name:
-                log.info("%s: %s request without a readable name", content.message_id, network.name)
+            # a handle in the name's place (Mastodon's user@server) is a handle, not an address
+            by_handle = bool(person.name) and person.name == person.handle
+            unnamed = None if by_handle else placeholder_reason(person.name, person.placeholder)
+            if unnamed is not None and not (person.profile_url or person.handle):
+                # nobody to answer or match a message to: the layout is not understood
+                missing.append(f"{unnamed}, and no handle or profile link")
                 continue
-            found = (
-                result.messages if classification.request_type.kind == MESSAGE else result.requests
-            )
+            if unnamed is not None:
+                log.info("%s: %s request: %s", content.message_id, network.name, unnamed)
+            found = result.messages if is_message else result.requests
             found.append(
                 RequestNotification(
                     network=network.name,
                     network_label=network.label,
                     kind=classification.request_type.kind,
                     requester=Requester(
-                        name=person.name, profile_url=person.profile_url, handle=person.handle
+                        name="" if unnamed else (person.name or ""),
+                        profile_url=person.profile_url,
+                        handle=person.handle,
                     ),
                     note=person.note,
                     language=language,
@@ -216,14 +237,17 @@ class Recogniser:
                     authenticated=authenticated,
                     reply_link=person.profile_url,
                     date=date,
+                    unnamed=unnamed,
                 )
             )
+        if missing and not result.requests and not result.messages:
+            result.reading = reading.then("not_understood", None, missing=tuple(missing))
         log.debug(
             "%s: %s %s from %s (authenticated=%s)",
             content.message_id,
             network.name,
             classification.request_type.kind,
-            ", ".join(r.requester.name for r in result.requests) or "nobody readable",
+            ", ".join(r.requester.name or "(no name)" for r in result.requests) or "nobody",
             authenticated,
         )
         return result

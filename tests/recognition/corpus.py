@@ -13,7 +13,7 @@ TRUSTED_AUTHSERV = "mx.example.org"
 def expected_corpus() -> dict[str, dict[str, Any]]:
     """Every fixture file with the requests it must yield (generated and hand-written)."""
     corpus: dict[str, dict[str, Any]] = {}
-    for name in ("expected-generated.json", "expected-hand.json"):
+    for name in ("expected-generated.json", "expected-hand.json", "expected-senders.json"):
         corpus.update(json.loads((FIXTURES / name).read_text(encoding="utf-8")))
     return corpus
 
