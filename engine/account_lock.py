@@ -72,8 +72,11 @@ def _acquire(fd: int, path: Path, account: str, wait: float) -> None:
 
 
 def _write_holder(fd: int) -> None:
-    command = " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:2]) if sys.argv else "?"
-    since = datetime.now(UTC).isoformat(timespec="seconds")
+    program = Path(sys.argv[0]).name if sys.argv else "?"
+    if program == "__main__.py":  # python -m introgate
+        program = "introgate"
+    command = " ".join([*program.split(), *sys.argv[1:2]])
+    since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"pid {os.getpid()} on {socket.gethostname()} ({command}) since {since}\n"
     os.ftruncate(fd, 0)
     os.pwrite(fd, text.encode(), 0)
@@ -90,7 +93,49 @@ def holder(path: Path) -> str:
 
 def is_held(state_path: Path, account: str) -> str | None:
     """The holder's description while some process holds the account, else None."""
-    path = lock_path(state_path, account)
+    return _held(lock_path(state_path, account))
+
+
+def daemon_lock_path(state_path: Path) -> Path:
+    return state_path.with_name(f"{state_path.name}.daemon.lock")
+
+
+@contextlib.contextmanager
+def daemon_lock(state_path: Path) -> Iterator[None]:
+    """Held by the daemon for its whole life, so `status` and `run --once` can tell it runs.
+
+    The account locks are held only during a pass; between passes nothing else would
+    show that a daemon watches the accounts. A second daemon on the same state file is
+    refused: it would only wait for the first one's passes.
+    """
+    path = daemon_lock_path(state_path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise IntrogateError(
+            f"{path}: cannot create the daemon lock: {exc.strerror or exc}; "
+            "check that the state folder exists and is writable"
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IntrogateError(
+                f"a daemon already runs for {state_path}: {holder(path)}; stop it first"
+            ) from None
+        _write_holder(fd)
+        yield
+    finally:
+        os.close(fd)
+
+
+def daemon_holder(state_path: Path) -> str | None:
+    """Who runs the daemon for this state file, or None when no daemon runs."""
+    return _held(daemon_lock_path(state_path))
+
+
+def _held(path: Path) -> str | None:
     if not path.exists():
         return None
     try:

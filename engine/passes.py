@@ -84,7 +84,7 @@ def run_recorded_pass(
     with _locked(settings, account, dry_run), open_store(settings, dry_run=dry_run) as store:
         pass_id = None if dry_run else store.passes.start(account.name)
         try:
-            report = _run(engine, account, connections, store, dry_run, stop, progress)
+            report = _run(engine, account, connections, store, dry_run, stop, progress, pass_id)
         except BaseException as exc:
             if pass_id is not None:
                 _finish(store, pass_id, None, _error_text(exc))
@@ -102,6 +102,7 @@ def _finish(store: StateStore, pass_id: int, report: PassReport | None, error: s
         failed=report.failed if report else 0,
         drafted=report.drafted if report else 0,
         error=error,
+        in_folders=report.in_folders if report else 0,
     )
 
 
@@ -122,12 +123,19 @@ def _run(
     dry_run: bool,
     stop: threading.Event | None,
     progress: Progress | None,
+    pass_id: int | None,
 ) -> PassReport:
     for attempt in (1, 2):
         backend, kept = connections.connected()
         try:
             return engine.run(
-                account, backend, store, dry_run=dry_run, stop=stop, progress=progress
+                account,
+                backend,
+                store,
+                dry_run=dry_run,
+                stop=stop,
+                progress=progress,
+                pass_id=pass_id,
             )
         except ConnectionLost:
             connections.discard()

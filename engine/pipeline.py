@@ -111,6 +111,10 @@ class PassReport:
     account: str
     dry_run: bool
     decisions: list[Decision] = field(default_factory=list)
+    pass_id: int | None = None  # None: a dry run (not recorded)
+    # the two counts a user reads, the same for IMAP and Maildir: what the watched folders
+    # hold, and how many of those this pass looked at (new since the last pass, or retried)
+    in_folders: int = 0
     scanned: int = 0
     skipped: int = 0  # older than the backfill age on a folder's first pass
     skipped_resync: int = 0  # handled before under another key (UIDVALIDITY change, moved back)
@@ -163,6 +167,7 @@ class Engine:
         dry_run: bool = False,
         stop: threading.Event | None = None,
         progress: Progress | None = None,
+        pass_id: int | None = None,
     ) -> PassReport:
         """Handle every message that is new since the last pass in the watched folders.
 
@@ -172,7 +177,7 @@ class Engine:
         the account lock and the health record.
         """
         settings, rules = self.settings, self.rules[account.name]()
-        report = PassReport(account=account.name, dry_run=dry_run)
+        report = PassReport(account=account.name, dry_run=dry_run, pass_id=pass_id)
         known = KnownPeople(settings, store, backend, remember=not dry_run)
         drafter = Drafter(settings, store, backend, account.name, known)
         backfill = account.backfill
@@ -190,6 +195,7 @@ class Engine:
             known,
             dry_run=dry_run,
             clock=self.clock,
+            pass_id=pass_id,
         )
         introductions.start()
         for folder in account.folders.watch:
@@ -207,6 +213,7 @@ class Engine:
                 drafter,
                 dry_run,
                 introductions,
+                pass_id,
             )
             if not folder_pass.run(folder, backfill, report, stop, progress):
                 report.interrupted = True
@@ -281,6 +288,7 @@ class _FolderPass:
     drafter: Drafter
     dry_run: bool
     introductions: Introductions
+    pass_id: int | None = None
 
     def run(
         self,
@@ -299,7 +307,8 @@ class _FolderPass:
                 folder,
             )
         todo, unfinished = self._worklist(folder, scan)
-        report.scanned += len(scan.refs)
+        report.in_folders += scan.messages
+        report.scanned += len(todo)
         cutoff = self._backfill_cutoff(folder, checkpoint, backfill)
         listed = set(scan.refs)
         finished_through: MessageRef | None = None  # the last listed message fully handled
@@ -462,6 +471,7 @@ class _FolderPass:
                     message_id=record.message_id if record else None,
                     decision=record.decision if record else None,
                     actions=record.actions if record else (),
+                    pass_id=record.pass_id if record else self.pass_id,
                     error=(
                         "gone from the folder before it could be retried"
                         if record is not None and record.status == ProcessedStatus.FAILED
@@ -541,6 +551,7 @@ class _FolderPass:
             drafter=self.drafter,
             facts=facts,
             dry_run=self.dry_run,
+            pass_id=self.pass_id,
         )
 
     def _record(self, decision: Decision, status: ProcessedStatus) -> None:
@@ -557,6 +568,7 @@ class _FolderPass:
             decision=", ".join(decision.matched) or None,
             actions=[{"type": o.type, "summary": o.summary} for o in decision.outcomes],
             error=decision.error or decision.defect,
+            pass_id=self.pass_id,
         )
 
     def _log(self, decision: Decision) -> None:

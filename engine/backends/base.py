@@ -39,12 +39,15 @@ class ScanResult:
     """Messages that may be new since ``checkpoint``, oldest first.
 
     ``uidvalidity_changed``: the server renumbered the folder; callers match on
-    Message-ID so nothing is handled twice.
+    Message-ID so nothing is handled twice. ``messages`` is how many the folder holds,
+    whichever way it was listed: IMAP lists only UIDs past the checkpoint, Maildir every
+    file, so ``len(refs)`` means different things and is never shown as a folder size.
     """
 
     refs: Sequence[MessageRef]
     checkpoint: Checkpoint
     uidvalidity_changed: bool = False
+    messages: int = 0
 
 
 class MailboxBackend(ABC):

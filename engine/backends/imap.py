@@ -16,7 +16,7 @@ import logging
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -290,6 +290,20 @@ def _same_id(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
+def _exists_after(exists: int, responses: Sequence[Any]) -> int:
+    """The selected folder's size after the untagged responses a NOOP brought.
+
+    Each EXPUNGE removes one message; an EXISTS gives the new size outright.
+    """
+    for response in responses:
+        if isinstance(response, tuple) and len(response) >= 2 and isinstance(response[0], int):
+            if response[1] == b"EXPUNGE":
+                exists = max(0, exists - 1)
+            elif response[1] == b"EXISTS":
+                exists = response[0]
+    return exists
+
+
 @dataclass(frozen=True)
 class _Selected:
     folder: str
@@ -503,7 +517,8 @@ class ImapBackend(MailboxBackend):
                 unchanged = self._unchanged_by_status(client, folder, since)
             if unchanged is not None:
                 self._status_streak[folder] = self._status_streak.get(folder, 0) + 1
-                return ScanResult(refs=[], checkpoint=unchanged)
+                checkpoint, messages = unchanged
+                return ScanResult(refs=[], checkpoint=checkpoint, messages=messages)
             self._status_streak[folder] = 0
             selected = self._select(client, folder, writable=False, fresh=True)
             validity = selected.uidvalidity
@@ -532,7 +547,12 @@ class ImapBackend(MailboxBackend):
                 selected.uidnext,
                 selected.highest_modseq,
             )
-            return ScanResult(refs=refs, checkpoint=checkpoint, uidvalidity_changed=renumbered)
+            return ScanResult(
+                refs=refs,
+                checkpoint=checkpoint,
+                uidvalidity_changed=renumbered,
+                messages=selected.exists,
+            )
 
     def refs_since(self, folder: str, day: date) -> list[MessageRef]:
         """Messages that arrived on or after ``day`` (SEARCH SINCE: the server's dates)."""
@@ -567,7 +587,8 @@ class ImapBackend(MailboxBackend):
             or current.uidvalidity != since.uidvalidity
         ):
             return None
-        client.noop()
+        exists = _exists_after(current.exists, client.noop()[1])
+        self._selected = current = replace(current, exists=exists)
         last = since.last_uid
         found = client.search(["UID", f"{last + 1}:*"])
         uids = sorted(uid for uid in found if uid > last)
@@ -575,14 +596,15 @@ class ImapBackend(MailboxBackend):
             uidvalidity=current.uidvalidity, last_uid=max([last, *uids]), highest_modseq=None
         )
         if not uids:
-            return ScanResult(refs=[], checkpoint=since)
+            return ScanResult(refs=[], checkpoint=since, messages=exists)
         refs = [MessageRef(folder, f"{current.uidvalidity}:{uid}") for uid in uids]
-        return ScanResult(refs=refs, checkpoint=checkpoint)
+        return ScanResult(refs=refs, checkpoint=checkpoint, messages=exists)
 
     def _unchanged_by_status(
         self, client: IMAPClient, folder: str, since: Checkpoint | None
-    ) -> Checkpoint | None:
-        """The checkpoint again when STATUS shows nothing new: the whole pass is one command.
+    ) -> tuple[Checkpoint, int] | None:
+        """The checkpoint again (and the folder's size) when STATUS shows nothing new: the
+        whole pass is one command.
 
         STATUS reads the mailbox header only, while SELECT opens the index, which grows
         with the mailbox. STATUS must not poll the selected mailbox (RFC 3501 6.3.10),
@@ -592,7 +614,7 @@ class ImapBackend(MailboxBackend):
             return None
         if self._selected is not None and self._selected.folder == folder:
             return None
-        what = [b"UIDVALIDITY", b"UIDNEXT"]
+        what = [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"]
         if b"CONDSTORE" in self._capabilities:
             what.append(b"HIGHESTMODSEQ")
         status = client.folder_status(folder, what)
@@ -600,11 +622,12 @@ class ImapBackend(MailboxBackend):
         uidnext = status.get(b"UIDNEXT")
         if validity != since.uidvalidity or uidnext is None or uidnext > since.last_uid + 1:
             return None
-        return Checkpoint(
+        checkpoint = Checkpoint(
             uidvalidity=since.uidvalidity,
             last_uid=since.last_uid,
             highest_modseq=status.get(b"HIGHESTMODSEQ", since.highest_modseq),
         )
+        return checkpoint, int(status.get(b"MESSAGES", 0))
 
     @staticmethod
     def _nothing_new(selected: _Selected, since: Checkpoint | None, last: int) -> bool:
@@ -745,10 +768,17 @@ class ImapBackend(MailboxBackend):
                 return
             if b"MOVE" in self._capabilities:
                 client.move([uid], folder)
-                return
-            self._require_uidplus(f"move {ref.state_key}")
-            self._copy_once(client, ref, uid, folder)
-            self._expunge_one(client, ref, uid)
+            else:
+                self._require_uidplus(f"move {ref.state_key}")
+                self._copy_once(client, ref, uid, folder)
+                self._expunge_one(client, ref, uid)
+            self._moved_out(ref.folder)
+
+    def _moved_out(self, folder: str) -> None:
+        """Our own move's EXPUNGE came with the move command: the folder's size follows."""
+        current = self._selected
+        if current is not None and current.folder == folder:
+            self._selected = replace(current, exists=max(0, current.exists - 1))
 
     def _is_gmail_archive(self, client: IMAPClient, ref: MessageRef, folder: str) -> bool:
         return (

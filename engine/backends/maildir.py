@@ -150,7 +150,7 @@ class MaildirBackend(MailboxBackend):
                 return 0.0, item[0]
 
         refs = [MessageRef(folder, key) for key, _ in sorted(index.items(), key=delivered)]
-        return ScanResult(refs=refs, checkpoint=Checkpoint())
+        return ScanResult(refs=refs, checkpoint=Checkpoint(), messages=len(refs))
 
     def _item(self, ref: MessageRef, path: Path, *, full: bool) -> MailItem:
         stat = path.stat()

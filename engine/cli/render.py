@@ -39,7 +39,8 @@ def print_report(console: Console, report: PassReport) -> None:
     if not report.decisions:
         console.print(
             f"{prefix}account {report.account}: nothing new since the last pass "
-            f"({report.scanned} messages in the watched folders), nothing drafted."
+            f"({report.in_folders} messages in the watched folders), nothing drafted"
+            + (f" (pass #{report.pass_id})." if report.pass_id else ".")
         )
         return
     console.print(decisions_table(report, title=f"{prefix}account {report.account}"))
@@ -52,4 +53,5 @@ def print_report(console: Console, report: PassReport) -> None:
             if report.skipped_resync
             else ""
         )
+        + (f" (pass #{report.pass_id})" if report.pass_id else "")
     )

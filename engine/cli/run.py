@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from introgate.account_lock import AccountBusy
+from introgate.account_lock import AccountBusy, daemon_holder
 from introgate.cli.options import AccountOption, ConfigOption
 from introgate.cli.render import print_report
 from introgate.config import Account, load_settings
@@ -48,6 +48,13 @@ def run_command(
     accounts = [settings.account(account)] if account else settings.accounts
     if not accounts:
         raise typer.BadParameter("the configuration has no [[accounts]]")
+    daemon = daemon_holder(settings.state.path)
+    if daemon is not None and not dry_run:
+        typer.echo(
+            f"introgate: a daemon watches these accounts ({daemon}); this pass runs "
+            "between its passes",
+            err=True,
+        )
     console = Console()
     failures = 0
     for selected in accounts:

@@ -77,6 +77,7 @@ class Introductions:
     known: KnownPeople | None
     dry_run: bool = False
     clock: Callable[[], datetime] = utc_now
+    pass_id: int | None = None
     _index: OpenRequests | None = None
     _introduced_by: dict[str, list[RequestRecord]] | None = None
     # requests a dry run would have recorded (it writes nothing)
@@ -254,6 +255,7 @@ class Introductions:
                 drafter=self.drafter,
                 facts=facts,
                 dry_run=self.dry_run,
+                pass_id=self.pass_id,
             ),
         )
 

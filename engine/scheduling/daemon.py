@@ -27,7 +27,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from introgate.account_lock import AccountBusy
+from introgate.account_lock import AccountBusy, daemon_lock
 from introgate.backends import open_backend
 from introgate.backends.base import MailboxBackend
 from introgate.config import Account, Settings, load_settings
@@ -343,11 +343,14 @@ def run_daemon(config_path: Path | None, *, dry_run: bool = False) -> int:
         except _StoppedDuringStartup:
             log.info("stopped while starting")
             return 0
-        try:
-            daemon.start()
-            daemon.wait()
-        finally:
-            daemon.shutdown()
+        with contextlib.ExitStack() as held:
+            if not dry_run:  # a dry run writes nothing beside the state file either
+                held.enter_context(daemon_lock(settings.state.path))
+            try:
+                daemon.start()
+                daemon.wait()
+            finally:
+                daemon.shutdown()
     finally:
         for handled, handler in previous.items():
             signal.signal(handled, handler)

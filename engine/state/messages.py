@@ -46,6 +46,7 @@ class ProcessedRecord:
     error: str | None
     processed_at: str
     attempts: int = 0
+    pass_id: int | None = None  # the pass that last handled it
 
 
 class ProcessedMessages(Protocol):
@@ -65,6 +66,7 @@ class ProcessedMessages(Protocol):
         decision: str | None = None,
         actions: Sequence[dict[str, Any]] = (),
         error: str | None = None,
+        pass_id: int | None = None,
     ) -> None:
         """Insert or replace one message's row; a ``failed`` row counts an attempt."""
         ...
@@ -80,6 +82,10 @@ class ProcessedMessages(Protocol):
         ...
 
     def get(self, account: str, ref: MessageRef) -> ProcessedRecord | None: ...
+
+    def with_message_id(self, account: str, message_id: str) -> list[ProcessedRecord]:
+        """Every row of the message with this identity (it may have moved), newest first."""
+        ...
 
     def settled_among(self, account: str, refs: Sequence[MessageRef]) -> set[str]:
         """State keys among ``refs`` that need no more work now."""

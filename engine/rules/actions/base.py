@@ -31,6 +31,8 @@ class ActionContext:
     drafter: Drafter
     facts: MessageFacts
     dry_run: bool = False
+    # the pass it runs in: its audit entries carry it, so `undo --pass` finds them
+    pass_id: int | None = None
 
 
 @dataclass
@@ -141,6 +143,7 @@ def apply_and_audit(action: Action, ctx: ActionContext) -> ActionOutcome:
             ctx.facts.ref,
             outcome.type,
             {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
+            pass_id=ctx.pass_id,
         )
     return outcome
 

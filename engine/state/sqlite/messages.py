@@ -49,6 +49,7 @@ class SqliteProcessedMessages:
         decision: str | None = None,
         actions: Sequence[dict[str, Any]] = (),
         error: str | None = None,
+        pass_id: int | None = None,
     ) -> None:
         previous = self._db.execute(
             "SELECT attempts FROM processed WHERE account = ? AND message_key = ?",
@@ -58,7 +59,7 @@ class SqliteProcessedMessages:
         self._db.execute(
             "INSERT OR REPLACE INTO processed (account, message_key, folder, message_id, status, "
             "network, kind, requester, has_note, decision, actions, error, processed_at, "
-            "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "attempts, pass_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 account,
                 ref.state_key,
@@ -74,6 +75,7 @@ class SqliteProcessedMessages:
                 error,
                 now(),
                 attempts,
+                pass_id,
             ),
         )
 
@@ -104,6 +106,14 @@ class SqliteProcessedMessages:
             (account, ref.state_key),
         ).fetchone()
         return _processed(row) if row else None
+
+    def with_message_id(self, account: str, message_id: str) -> list[ProcessedRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM processed WHERE account = ? AND message_id = ? "
+            "ORDER BY processed_at DESC, rowid DESC",
+            (account, message_id),
+        )
+        return [_processed(row) for row in rows]
 
     def settled_among(self, account: str, refs: Sequence[MessageRef]) -> set[str]:
         settled: set[str] = set()

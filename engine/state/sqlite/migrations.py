@@ -223,6 +223,16 @@ def _request_follow_up(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX requests_unsettled ON requests (account, state, acted_state)")
 
 
+def _pass_ids(db: sqlite3.Connection) -> None:
+    # what a pass changed is found by its id (`undo --pass`, `explain --uid`), and a pass's
+    # numbers mean the same for IMAP and Maildir: what the folders hold, what was looked at
+    db.execute("ALTER TABLE passes ADD COLUMN in_folders INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE audit ADD COLUMN pass_id INTEGER")
+    db.execute("CREATE INDEX audit_pass ON audit (pass_id)")
+    db.execute("CREATE INDEX audit_message ON audit (account, message_key)")
+    db.execute("ALTER TABLE processed ADD COLUMN pass_id INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
@@ -230,4 +240,5 @@ MIGRATIONS: list[Migration] = [
     ("0004_backfill", _backfill),
     ("0005_requests", _requests),
     ("0006_request_follow_up", _request_follow_up),
+    ("0007_pass_ids", _pass_ids),
 ]
