@@ -18,6 +18,7 @@ from introgate.introductions.records import introduction_sender
 from introgate.mail import header_block
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
+from introgate.recognition.network import Reading
 from introgate.rules import RuleSet
 from introgate.state import SqliteStore
 from introgate.state.requests import OPEN_STATES
@@ -62,9 +63,12 @@ def explain_message(
                 "reason": match.reason.value,
             }
     decided = decide(facts, recognition, rules, is_known, explain=True)
+    # a mail the pre-filter let pass was read in full; the others by their headers alone
+    reading = recognition.reading if candidate else recogniser.read_headers(facts.headers)
     result: dict[str, Any] = {
         "file": str(path),
         "message_id": facts.message_id,
+        "recognition": _reading_json(reading),
         "notification": _notification_json(recognition, 0),
     }
     if recognition.messages:
@@ -99,7 +103,24 @@ def _evaluation_json(decided: MessageDecision, index: int) -> dict[str, Any]:
 def _notification_json(recognition: Recognition, index: int) -> dict[str, Any] | None:
     if index >= len(recognition.requests):
         return None
-    return recognition.requests[index].model_dump(mode="json", exclude={"reply_link", "date"})
+    request = recognition.requests[index]
+    found = request.model_dump(mode="json", exclude={"reply_link", "date"})
+    if request.unnamed:
+        found["name_withheld"] = request.unnamed
+    return found
+
+
+def _reading_json(reading: Reading | None) -> dict[str, Any] | None:
+    """Whose mail it is, what its network file's signals make of it, which of them were
+    found and which were looked for in vain: what a user fixes a network file by."""
+    if reading is None:
+        return None
+    return {
+        "network": reading.network,
+        "outcome": reading.outcome or "not_request",
+        "matched": list(reading.matched),
+        "missing": list(reading.missing),
+    }
 
 
 def open_requests_of(settings: Settings, account: str | None = None) -> OpenRequests | None:

@@ -31,7 +31,7 @@ from introgate.facts import MessageFacts, facts_from_headers
 from introgate.introductions.step import FollowUp, Introductions
 from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
-from introgate.recognition import Recogniser, RequestNotification
+from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
 from introgate.rules.actions.base import apply_and_audit
 from introgate.rules.reload import RuleReloader
@@ -521,6 +521,8 @@ class _FolderPass:
             self.recogniser,
             self.settings.recognition.max_message_bytes,
         )
+        if not self.dry_run:
+            self._note_recognition(decision.ref, facts, recognition)
         step.name = "introductions"
         self.introductions.before_decide(facts, recognition)
         step.name = "rules"
@@ -538,6 +540,24 @@ class _FolderPass:
         for planned in decided.plan:
             step.name = f"action {planned.action.type}"
             decision.outcomes.append(apply_and_audit(planned.action, self._context(planned.facts)))
+
+    def _note_recognition(
+        self, ref: MessageRef, facts: MessageFacts, recognition: Recognition
+    ) -> None:
+        """What ``introgate status`` reports when a network changes its mails: the mail
+        its file does not describe, and the day of each request it does."""
+        reading = recognition.reading
+        if reading is None:
+            return
+        recorded = self.store.recognition
+        if reading.outcome == "not_understood":
+            recorded.record_not_understood(
+                self.account.name, reading.network, ref.state_key, facts.subject, facts.date
+            )
+        elif recognition.requests:
+            sent = recognition.requests[0].date or facts.date
+            day = (sent or datetime.now(UTC)).astimezone(UTC).date()
+            recorded.record_request(self.account.name, reading.network, ref.state_key, day)
 
     def _is_known(self, request: RequestNotification) -> bool:
         return self.known.is_known(request.requester)

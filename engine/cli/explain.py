@@ -70,6 +70,7 @@ def _readable(result: dict[str, Any]) -> str:
     lines = [f"== {result['file']}", f"Message-ID: {result['message_id'] or '(none)'}"]
     if result.get("defect"):
         lines.append(f"defect: {result['defect']}")
+    lines.extend(_reading_lines(result.get("recognition")))
     requests = result.get("requests") or (
         [result["notification"]] if result["notification"] else []
     )
@@ -96,8 +97,9 @@ def _readable(result: dict[str, Any]) -> str:
         lines.append("not a contact request")
     for n in requests:
         requester = n["requester"]
-        lines.append(f"{n['network']} {n['kind']} from {requester['name']}")
+        lines.append(f"{n['network']} {n['kind']} from {requester['name'] or '(no name)'}")
         for label, value in (
+            ("name", f"none greeted: {n['name_withheld']}" if n.get("name_withheld") else None),
             ("profile", requester.get("profile_url")),
             ("handle", requester.get("handle")),
             ("language", n.get("language")),
@@ -123,6 +125,23 @@ def _readable(result: dict[str, Any]) -> str:
         lines.append(result["move_withheld"])
     lines.append("actions: " + _actions_text(result["actions"]))
     return "\n".join(lines)
+
+
+_OUTCOMES = {
+    "request": "a request",
+    "message": "a message notification",
+    "not_request": "not a request",
+    "not_understood": "NOT UNDERSTOOD (what is missing says why)",
+}
+
+
+def _reading_lines(reading: dict[str, Any] | None) -> list[str]:
+    if reading is None:
+        return ["recognition: no network's mail"]
+    lines = [f"recognition: {reading['network']} mail, {_OUTCOMES[reading['outcome']]}"]
+    lines.extend(f"  found:   {signal}" for signal in reading["matched"])
+    lines.extend(f"  missing: {signal}" for signal in reading["missing"])
+    return lines
 
 
 def _trace_lines(traces: list[dict[str, Any]]) -> list[str]:

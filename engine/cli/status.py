@@ -20,6 +20,7 @@ import typer
 
 from introgate.account_lock import daemon_holder, is_held
 from introgate.cli.options import ConfigOption
+from introgate.cli.status_recognition import recognition_report
 from introgate.config import Settings, load_settings
 from introgate.state import DraftStatus, PassHealth, ProcessedStatus, RequestState, SqliteStore
 
@@ -72,6 +73,7 @@ def status_command(
     accounts: list[dict[str, Any]] = []
     lines = daemon.lines
     failing = False
+    recognition: tuple[list[dict[str, Any]], list[str]] = ([], [])
     if not settings.state.path.exists():
         lines = [*lines, f"introgate has not run yet (no state file at {settings.state.path})"]
     else:
@@ -85,8 +87,14 @@ def status_command(
                 accounts.append({"name": name} | {s.key: s.value for s in sections})
                 lines += [f"{name}:", *(line for s in sections for line in s.lines)]
                 failing = failing or bool(view.last_pass and view.last_pass.error)
+            recognition = recognition_report(store)
+    lines = [*lines, *recognition[1]]
     if as_json:
-        typer.echo(json.dumps({daemon.key: daemon.value, "accounts": accounts}))
+        typer.echo(
+            json.dumps(
+                {daemon.key: daemon.value, "accounts": accounts, "recognition": recognition[0]}
+            )
+        )
     else:
         for line in lines:
             typer.echo(_fit(line))

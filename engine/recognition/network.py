@@ -185,7 +185,9 @@ class CompiledNetwork:
 
     # -- classification -------------------------------------------------------------
 
-    def read_headers(self, headers: list[tuple[str, str]], subject: str) -> Reading:
+    def read_headers(
+        self, headers: list[tuple[str, str]], subject: str, sender_domain: str = ""
+    ) -> Reading:
         """What the decisive headers and the subject alone say.
 
         ``headers``: (lowercase name, unfolded value) pairs. The header-only pre-filter
@@ -195,7 +197,8 @@ class CompiledNetwork:
         either, the mail is not understood. A federated network (no domains) knows its
         mail by its headers alone: outcome None there means "not this network's".
         """
-        reading = Reading(self.name, None)
+        found = (f"sender at {sender_domain}, a {self.label} domain",) if sender_domain else ()
+        reading = Reading(self.name, None, matched=found)
         unknown: list[str] = []
         present = [(name, value) for name, value in headers if name in self.decisive_headers]
         for name, value in present:
@@ -238,7 +241,8 @@ class CompiledNetwork:
     def classify(self, content: MessageContent) -> Reading:
         """What this mail of the network is: ``read_headers``, then the body."""
         headers = [(name.lower(), " ".join(value.split())) for name, value in content.raw_headers]
-        reading = self.read_headers(headers, content.subject)
+        domain = content.sender_domain if self.owns_sender(content.sender_domain) else ""
+        reading = self.read_headers(headers, content.subject, domain)
         if reading.outcome is not None or not self.domains:
             return reading
         # a non-request subject rules out every request; a non-request body phrase only the

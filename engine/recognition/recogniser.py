@@ -125,9 +125,10 @@ class Recogniser:
                     subject = str(value)
             elif lowered in wanted:
                 signals.append((lowered, " ".join(str(value).split())))
-        network = self._network_for_domain(parse_sender(from_value).domain)
+        domain = parse_sender(from_value).domain
+        network = self._network_for_domain(domain)
         if network is not None:
-            return network.read_headers(signals, decode_words(subject[:MAX_HEADER_CHARS]))
+            return network.read_headers(signals, decode_words(subject[:MAX_HEADER_CHARS]), domain)
         if signals:
             for federated in self._federated:
                 reading = federated.read_headers(signals, "")
@@ -219,7 +220,7 @@ class Recogniser:
                 missing.append(f"{unnamed}, and no handle or profile link")
                 continue
             if unnamed is not None:
-                log.info("%s: %s request: %s", content.message_id, network.name, unnamed)
+                log.debug("%s: %s request: %s", content.message_id, network.name, unnamed)
             found = result.messages if is_message else result.requests
             found.append(
                 RequestNotification(

@@ -31,6 +31,7 @@ from introgate.account_lock import AccountBusy, daemon_lock
 from introgate.backends import open_backend
 from introgate.backends.base import MailboxBackend
 from introgate.config import Account, Settings, load_settings
+from introgate.drift import drift_report, summary_line
 from introgate.errors import ConfigError, IntrogateError
 from introgate.passes import run_recorded_pass
 from introgate.pipeline import Engine, PassReport
@@ -81,6 +82,8 @@ class AccountRunner:
 
 # the state file's integrity check and backup, once a day while the daemon runs
 STATE_UPKEEP_INTERVAL = 24 * 3600
+# what recognition did not understand, logged once a day while the daemon runs
+RECOGNITION_REPORT_INTERVAL = 24 * 3600
 
 
 class Daemon:
@@ -148,6 +151,15 @@ class Daemon:
                 id="state upkeep",
                 name="state upkeep",
                 next_run_time=now + timedelta(minutes=10),
+                replace_existing=True,
+            )
+            self.scheduler.add_job(
+                self.report_recognition_drift,
+                "interval",
+                seconds=RECOGNITION_REPORT_INTERVAL,
+                id="recognition report",
+                name="recognition report",
+                next_run_time=now + timedelta(minutes=15),
                 replace_existing=True,
             )
         for name, runner in self.runners.items():
@@ -257,6 +269,18 @@ class Daemon:
             log.info("state file checked and backed up to %s", backup(path))
         except (IntrogateError, OSError, sqlite3.Error) as exc:
             log.error("state upkeep: %s", exc)
+
+    def report_recognition_drift(self) -> None:
+        """Once a day: each network whose mail was not understood, or whose requests
+        stopped, as one warning (what ``introgate status`` shows in full)."""
+        try:
+            with SqliteStore(self.settings.state.path) as store:
+                report = drift_report(store.recognition, datetime.now(UTC).date())
+        except (IntrogateError, OSError, sqlite3.Error) as exc:
+            log.error("recognition report: %s", exc)
+            return
+        for drift in report:
+            log.warning("recognition: %s (see introgate status and explain)", summary_line(drift))
 
     def run_account(self, name: str) -> None:
         """The scheduled job: one pass, again while IDLE reported mail during it."""

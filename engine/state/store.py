@@ -14,6 +14,7 @@ from introgate.state.drafts import DraftLedger
 from introgate.state.messages import ProcessedMessages
 from introgate.state.passes import PassLog
 from introgate.state.people import PeopleCache
+from introgate.state.recognition import RecognitionLog
 from introgate.state.requests import RequestLedger
 
 
@@ -32,4 +33,6 @@ class StateStore(Protocol):
     def passes(self) -> PassLog: ...
     @property
     def requests(self) -> RequestLedger: ...
+    @property
+    def recognition(self) -> RecognitionLog: ...
     def close(self) -> None: ...

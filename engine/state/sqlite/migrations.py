@@ -233,6 +233,34 @@ def _pass_ids(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE processed ADD COLUMN pass_id INTEGER")
 
 
+def _recognition_drift(db: sqlite3.Connection) -> None:
+    # mail from a network that its file no longer describes, and the days of recognised
+    # requests: how a user learns that a network changed its mails (introgate status)
+    _run_script(
+        db,
+        """
+        CREATE TABLE not_understood (
+            account TEXT NOT NULL,
+            message_key TEXT NOT NULL,
+            network TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            mail_date TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (account, message_key)
+        );
+        CREATE INDEX not_understood_network ON not_understood (network, mail_date);
+        CREATE TABLE request_days (
+            account TEXT NOT NULL,
+            message_key TEXT NOT NULL,
+            network TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (account, message_key)
+        );
+        CREATE INDEX request_days_network ON request_days (network, day)
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
@@ -241,4 +269,5 @@ MIGRATIONS: list[Migration] = [
     ("0005_requests", _requests),
     ("0006_request_follow_up", _request_follow_up),
     ("0007_pass_ids", _pass_ids),
+    ("0008_recognition_drift", _recognition_drift),
 ]

@@ -11,6 +11,7 @@ from introgate.state.sqlite.drafts import SqliteDraftLedger
 from introgate.state.sqlite.messages import SqliteProcessedMessages
 from introgate.state.sqlite.passes import SqlitePassLog
 from introgate.state.sqlite.people import SqlitePeopleCache
+from introgate.state.sqlite.recognition import SqliteRecognitionLog
 from introgate.state.sqlite.requests import SqliteRequestLedger
 
 
@@ -26,6 +27,7 @@ class SqliteStore:
         self.people = SqlitePeopleCache(self._db)
         self.passes = SqlitePassLog(self._db)
         self.requests = SqliteRequestLedger(self._db)
+        self.recognition = SqliteRecognitionLog(self._db)
 
     def close(self) -> None:
         self._db.close()
