@@ -20,7 +20,7 @@ from introgate.backends import open_backend
 from introgate.backends.base import MailboxBackend
 from introgate.config import Account, Settings
 from introgate.errors import ConnectionLost, IntrogateError
-from introgate.pipeline import Engine, PassReport, Progress
+from introgate.pipeline import DecisionSink, Engine, PassReport, Progress
 from introgate.state import SqliteStore, StateStore
 
 log = logging.getLogger("introgate.passes")
@@ -75,6 +75,7 @@ def run_recorded_pass(
     dry_run: bool,
     stop: threading.Event | None = None,
     progress: Progress | None = None,
+    on_decision: DecisionSink | None = None,
 ) -> PassReport:
     """One pass with its row in the health record; raises what stopped it.
 
@@ -84,7 +85,9 @@ def run_recorded_pass(
     with _locked(settings, account, dry_run), open_store(settings, dry_run=dry_run) as store:
         pass_id = None if dry_run else store.passes.start(account.name)
         try:
-            report = _run(engine, account, connections, store, dry_run, stop, progress, pass_id)
+            report = _run(
+                engine, account, connections, store, dry_run, stop, progress, pass_id, on_decision
+            )
         except BaseException as exc:
             if pass_id is not None:
                 _finish(store, pass_id, None, _error_text(exc))
@@ -98,7 +101,7 @@ def _finish(store: StateStore, pass_id: int, report: PassReport | None, error: s
     store.passes.finish(
         pass_id,
         scanned=report.scanned if report else 0,
-        processed=len(report.decisions) if report else 0,
+        processed=report.new if report else 0,
         failed=report.failed if report else 0,
         drafted=report.drafted if report else 0,
         error=error,
@@ -124,6 +127,7 @@ def _run(
     stop: threading.Event | None,
     progress: Progress | None,
     pass_id: int | None,
+    on_decision: DecisionSink | None,
 ) -> PassReport:
     for attempt in (1, 2):
         backend, kept = connections.connected()
@@ -136,6 +140,7 @@ def _run(
                 stop=stop,
                 progress=progress,
                 pass_id=pass_id,
+                on_decision=on_decision,
             )
         except ConnectionLost:
             connections.discard()

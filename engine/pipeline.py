@@ -101,13 +101,27 @@ class Decision:
             "authenticated": n.authenticated if n else None,
             "rules": self.matched,
             "actions": [o.summary for o in self.outcomes],
+            # the full Message-IDs of drafts made (or found made) for this message
+            "draft_ids": [
+                o.detail["draft_id"]
+                for o in self.outcomes
+                if o.type == "draft" and o.detail.get("draft_id")
+            ],
             "defect": self.defect,
             "error": self.error,
         }
 
 
+# Where a pass hands each decision as it is made: the command line prints it, the daemon
+# logs it. A pass given one keeps no list of decisions, so a 50,000-message first pass
+# holds none of them in memory.
+DecisionSink = Callable[[Decision], None]
+
+
 @dataclass
 class PassReport:
+    """A pass's counts; its decisions too, when it had no sink to hand them to."""
+
     account: str
     dry_run: bool
     decisions: list[Decision] = field(default_factory=list)
@@ -115,6 +129,9 @@ class PassReport:
     # the two counts a user reads, the same for IMAP and Maildir: what the watched folders
     # hold, and how many of those this pass looked at (new since the last pass, or retried)
     in_folders: int = 0
+    new: int = 0  # messages decided on (each one a decision)
+    drafted: int = 0
+    failed: int = 0
     scanned: int = 0
     skipped: int = 0  # older than the backfill age on a folder's first pass
     skipped_resync: int = 0  # handled before under another key (UIDVALIDITY change, moved back)
@@ -122,13 +139,10 @@ class PassReport:
     # what the rules did to requests whose state changed (introduced, no answer)
     follow_ups: list[FollowUp] = field(default_factory=list)
 
-    @property
-    def failed(self) -> int:
-        return sum(1 for d in self.decisions if d.error)
-
-    @property
-    def drafted(self) -> int:
-        return sum(1 for d in self.decisions if d.drafted)
+    def count(self, decision: Decision) -> None:
+        self.new += 1
+        self.drafted += decision.drafted
+        self.failed += decision.error is not None
 
 
 @dataclass
@@ -168,13 +182,16 @@ class Engine:
         stop: threading.Event | None = None,
         progress: Progress | None = None,
         pass_id: int | None = None,
+        on_decision: DecisionSink | None = None,
     ) -> PassReport:
         """Handle every message that is new since the last pass in the watched folders.
 
         ``stop`` (SIGTERM) is checked between messages: the current message is finished,
         and everything handled so far is recorded. ``dry_run`` writes to neither mailbox
-        nor store. Callers go through ``introgate.passes.run_recorded_pass``, which adds
-        the account lock and the health record.
+        nor store. Each decision goes to ``on_decision`` as it is made; without one it is
+        logged and kept in the report. Callers go through
+        ``introgate.passes.run_recorded_pass``, which adds the account lock and the health
+        record.
         """
         settings, rules = self.settings, self.rules[account.name]()
         report = PassReport(account=account.name, dry_run=dry_run, pass_id=pass_id)
@@ -213,6 +230,7 @@ class Engine:
                 drafter,
                 dry_run,
                 introductions,
+                on_decision,
                 pass_id,
             )
             if not folder_pass.run(folder, backfill, report, stop, progress):
@@ -288,6 +306,7 @@ class _FolderPass:
     drafter: Drafter
     dry_run: bool
     introductions: Introductions
+    on_decision: DecisionSink | None
     pass_id: int | None = None
 
     def run(
@@ -340,8 +359,7 @@ class _FolderPass:
                 elif decision is not None:
                     self._record_failure(decision)
                 if decision is not None:
-                    report.decisions.append(decision)
-                    self._log(decision)
+                    self._hand_over(decision, report)
                 if ref in listed and (
                     decision is not None or ref in seen_before or ref not in present
                 ):
@@ -591,12 +609,28 @@ class _FolderPass:
             pass_id=self.pass_id,
         )
 
-    def _log(self, decision: Decision) -> None:
-        level = logging.INFO if (decision.notification or decision.outcomes) else logging.DEBUG
-        if decision.error or decision.defect:
-            level = logging.WARNING
-        prefix = "[dry run] " if self.dry_run else ""
-        log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
+    def _hand_over(self, decision: Decision, report: PassReport) -> None:
+        report.count(decision)
+        if self.on_decision is not None:
+            self.on_decision(decision)
+        else:
+            report.decisions.append(decision)
+            log_decision(decision, dry_run=self.dry_run)
+
+
+def log_decision(decision: Decision, *, dry_run: bool, quiet: bool = False) -> None:
+    """The decision's log line: INFO for a request or a message a rule acted on.
+
+    ``quiet`` is for a command that prints the decision itself: the log line is then
+    only there with ``--verbose``, so each result is shown once.
+    """
+    level = logging.INFO if (decision.notification or decision.outcomes) else logging.DEBUG
+    if decision.error or decision.defect:
+        level = logging.WARNING
+    if quiet:
+        level = logging.DEBUG
+    prefix = "[dry run] " if dry_run else ""
+    log.log(level, "%s%s", prefix, decision.summary(), extra={"fields": decision.fields()})
 
 
 @dataclass

@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.text import Text
 
 from introgate.backends import FolderRole, open_backend
-from introgate.cli.render import print_report
+from introgate.cli.columns import cell
 from introgate.cli.run import run_once
 from introgate.config import Account, load_settings
 from introgate.demo import deliver_late_introduction, write_demo
@@ -54,24 +55,25 @@ def demo_command(
     settings = load_settings(config)
     engine = Engine.load(settings)
     console = Console()
-    console.print(f"demo mailbox: {target / 'Maildir'}  (config: {config})")
+    typer.echo(f"demo mailbox: {target / 'Maildir'}")
+    typer.echo(f"config:       {config}")
     account = settings.accounts[0]
-    report = run_once(engine, account, dry_run=False, console=console)
-    print_report(console, report)
+    report = run_once(engine, account, dry_run=False)
     if report.drafted:
         _show_drafts(console, settings.state.path, account)
     for follow_up in report.follow_ups:
         done = ", ".join(o.summary for o in follow_up.outcomes) or "nothing to do"
-        console.print(
-            f"request of {follow_up.request.requester} is now {follow_up.request.state}: {done}"
+        typer.echo(
+            f"request of {cell(follow_up.request.requester)} is now "
+            f"{follow_up.request.state}: {done}"
         )
     if not late_introduction:
-        console.print(f"\nThen: introgate demo --late-introduction {target}")
-    console.print(
-        f"\nTry: introgate requests --config {config}   |   "
-        f"introgate drafts list --config {config}   |   "
-        f"introgate explain --config {config} {target / 'Maildir' / 'cur'}/<file>"
-    )
+        typer.echo(f"\nThen: introgate demo --late-introduction {target}")
+    typer.echo("\nTry:")
+    typer.echo(f"  cd {target}")
+    for command in ("requests", "drafts list", "explain"):
+        more = " Maildir/cur/<file>" if command == "explain" else ""
+        typer.echo(f"  introgate {command} --config {config.name}{more}")
 
 
 def _show_drafts(console: Console, state_path: Path, account: Account) -> None:
@@ -93,10 +95,6 @@ def _show_drafts(console: Console, state_path: Path, account: Account) -> None:
             text = body.get_content() if body is not None else ""
             head = f"To: {message['To'] or '(no recipient: answer on the network)'}\n"
             head += f"Subject: {message['Subject']}\n\n"
-            console.print(
-                Panel(
-                    head + text.rstrip(),
-                    title=f"draft for {record.requester} ({record.network}, {record.language})",
-                    expand=False,
-                )
-            )
+            # Text, not str: rich would read "[...]" in a name or note as markup
+            title = f"draft for {cell(record.requester)} ({record.network}, {record.language})"
+            console.print(Panel(Text(head + text.rstrip()), title=Text(title), expand=False))

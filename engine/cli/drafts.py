@@ -14,15 +14,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from introgate.backends import open_backend
+from introgate.cli.columns import Column, Layout, cell, natural_widths
 from introgate.cli.options import ConfigOption
 from introgate.config import load_settings
 from introgate.drafts.review import DraftReview, DraftView, local_time, short_id
 from introgate.errors import ConfigError
-from introgate.state import DraftStatus, SqliteStore
+from introgate.state import DraftRecord, DraftStatus, SqliteStore
 
 drafts_app = typer.Typer(
     help=(
@@ -60,24 +59,67 @@ def list_drafts(
         typer.Option(help="only drafts with this status"),
     ] = None,
 ) -> None:
-    """List drafted replies, oldest first."""
+    """List drafted replies, oldest first.
+
+    "requested" is the date of the request; "to" whom the draft in Drafts is addressed
+    now, or, for a network message, the profile to answer on.
+
+    Example:
+
+      introgate drafts list --status drafted
+    """
     with _review(config, account) as review:
         records = review.records(status)
-    if not records:
-        typer.echo("no drafts" + (f" with status {status}" if status else ""))
-        return
-    table = Table("id", "date", "network", "requester", "language", "status")
-    for record in records:
-        # Text(), not str: a requester called "[bold]x" must print as written
-        table.add_row(
-            Text(short_id(record), no_wrap=True),
-            Text(local_time(record.created_at)),
-            Text(review.network_label(record)),
-            Text(record.requester or ""),
-            Text(record.language or ""),
-            Text(record.status),
-        )
-    Console(width=max(100, Console().width)).print(table)
+        if not records:
+            typer.echo("no drafts" + (f" with status {status}" if status else ""))
+            return
+        dates = review.request_dates(records)
+        addressed = review.addressed_now()
+        rows = [
+            tuple(
+                cell(text)
+                for text in (
+                    short_id(record),
+                    local_date(dates.get(record.request_id)),
+                    review.network_label(record),
+                    record.requester,
+                    _to_cell(record, addressed.get(record.request_id)),
+                    record.status,
+                )
+            )
+            for record in records
+        ]
+    layout = Layout.fit(natural_widths(_LIST_COLUMNS, rows), Console().width)
+    typer.echo(layout.header())
+    for row in rows:
+        typer.echo(layout.line(row))
+
+
+# the link or address shrinks first, then the name; id, date and status stay whole
+_LIST_COLUMNS = (
+    Column("id", natural=10, least=10, shrink_order=3),
+    Column("requested", natural=10, least=10, shrink_order=3),
+    Column("network", natural=9, least=6, shrink_order=2),
+    Column("requester", natural=24, least=12, shrink_order=1),
+    Column("to", natural=40, least=12, shrink_order=0),
+    Column("status", natural=9, least=9, shrink_order=3),
+)
+
+
+def local_date(stamp: str | None) -> str:
+    return local_time(stamp).split()[0] if stamp else "-"
+
+
+def _to_cell(record: DraftRecord, now: tuple[str, ...] | None) -> str:
+    """The recipient the draft has now; without one, the profile to answer on."""
+    if now:
+        return ", ".join(now)
+    if now is None and record.recipient:  # no longer in Drafts: whom it was for
+        return record.recipient
+    link = record.profile_url or "-"
+    for prefix in ("https://", "http://", "www."):
+        link = link.removeprefix(prefix)
+    return link
 
 
 @drafts_app.command()

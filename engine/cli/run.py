@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from introgate.account_lock import AccountBusy, daemon_holder
 from introgate.cli.options import AccountOption, ConfigOption
-from introgate.cli.render import print_report
+from introgate.cli.progress import pass_progress
+from introgate.cli.render import Listing, PassPrinter
 from introgate.config import Account, load_settings
 from introgate.errors import BackendError
 from introgate.passes import FreshConnection, run_recorded_pass
-from introgate.pipeline import Engine, PassReport
+from introgate.pipeline import Decision, Engine, PassReport, log_decision
 
 log = logging.getLogger("introgate.run")
 
@@ -25,11 +25,28 @@ def run_command(
     once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Print every decision; change neither mailbox nor state."),
+        typer.Option(
+            "--dry-run", help="Show what a pass would do; change neither mailbox nor state."
+        ),
+    ] = False,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="List every message, not only requests and what rules acted on."
+        ),
+    ] = False,
+    json_lines: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="One JSON object per message on stdout (full ids), nothing else."
+        ),
     ] = False,
     account: AccountOption = None,
 ) -> None:
     """Process new mail: one pass with --once, otherwise keep watching (daemon).
+
+    A pass lists each request and each message a rule acted on, then a summary;
+    progress goes to stderr.
 
     Examples:
 
@@ -37,12 +54,15 @@ def run_command(
 
       introgate run --once             # one real pass
 
+      introgate run --once --json > decisions.jsonl
+
       introgate run                    # daemon: poll + IMAP IDLE until SIGTERM
     """
     if not once:
         from introgate.scheduling.daemon import run_daemon
 
         raise typer.Exit(run_daemon(config, dry_run=dry_run))
+    listing = Listing.JSON if json_lines else Listing.EVERY if every else Listing.WORTH_READING
     settings = load_settings(config)
     engine = Engine.load(settings)
     accounts = [settings.account(account)] if account else settings.accounts
@@ -55,11 +75,10 @@ def run_command(
             "between its passes",
             err=True,
         )
-    console = Console()
     failures = 0
     for selected in accounts:
         try:
-            report = run_once(engine, selected, dry_run=dry_run, console=console)
+            run_once(engine, selected, dry_run=dry_run, listing=listing)
         except AccountBusy as exc:
             typer.echo(str(exc), err=True)  # that process does the work: not a failure
             continue
@@ -70,7 +89,6 @@ def run_command(
                 text = f"account '{selected.name}': {text}"
             typer.echo(text, err=True)
             continue
-        print_report(console, report)
     raise typer.Exit(1 if failures else 0)
 
 
@@ -79,37 +97,28 @@ def run_once(
     account: Account,
     *,
     dry_run: bool,
-    console: Console | None = None,
+    listing: Listing = Listing.WORTH_READING,
 ) -> PassReport:
-    """One recorded pass on a fresh connection, with progress on a terminal."""
+    """One recorded pass on a fresh connection: progress on stderr, rows as they come, summary.
+
+    With ``--json`` stdout carries the decisions only; the summary goes to stderr.
+    """
+    printer = PassPrinter(account.name, dry_run, listing)
+
+    def show(decision: Decision) -> None:
+        log_decision(decision, dry_run=dry_run, quiet=True)  # the row says it
+        printer(decision)
+
     connection = FreshConnection(account)
     try:
-        return _run_with_progress(engine, account, connection, dry_run, console)
+        with pass_progress(account.name) as progress:
+            report = run_recorded_pass(
+                engine, account, connection, dry_run=dry_run, progress=progress, on_decision=show
+            )
     finally:
         connection.close()
-
-
-def _run_with_progress(
-    engine: Engine,
-    account: Account,
-    connection: FreshConnection,
-    dry_run: bool,
-    console: Console | None,
-) -> PassReport:
-    """The pass, with a progress bar on a terminal (the first pass of a big mailbox is long)."""
-    if console is None or not console.is_terminal:
-        return run_recorded_pass(engine, account, connection, dry_run=dry_run)
-    with Progress(
-        TextColumn(f"[bold]{account.name}[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("pass", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        return run_recorded_pass(engine, account, connection, dry_run=dry_run, progress=advance)
+    printer.finish()
+    out = sys.stderr if listing is Listing.JSON else sys.stdout
+    for line in printer.summary(report):
+        out.write(line + "\n")
+    return report

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses
 
@@ -102,6 +102,34 @@ class DraftReview:
             ids = ", ".join(short_id(r) for r in candidates[:5])
             raise IntrogateError(f"draft id {draft!r} is ambiguous ({ids}): type more of it")
         return candidates[0]
+
+    def request_dates(self, records: list[DraftRecord]) -> dict[str, str]:
+        """When each draft's request came (the notification's date), by request id."""
+        dates = {}
+        for record in records:
+            request = self.store.requests.get(record.request_id)
+            if request is not None:
+                dates[record.request_id] = request.requested_at
+        return dates
+
+    def addressed_now(self) -> dict[str, tuple[str, ...]]:
+        """Whom each draft in Drafts is addressed to now (a To: added by the user counts).
+
+        By request id, from one listing of the Drafts folder rather than a search per draft.
+        """
+        try:
+            folder = self._drafts_folder()
+            items = self.backend.fetch_headers(self.backend.scan(folder, None).refs)
+        except (IntrogateError, OSError) as exc:
+            log.debug("drafts folder not readable: %s", exc)
+            return {}
+        found: dict[str, tuple[str, ...]] = {}
+        for item in items:
+            parsed = BytesParser(policy=policy.compat32).parsebytes(item.raw, headersonly=True)
+            request = str(parsed.get(REQUEST_HEADER, "")).strip()
+            if request:
+                found[request] = tuple(_recipients(parsed))
+        return found
 
     def _drafts_folder(self) -> str:
         return self.backend.folder_for(FolderRole.DRAFTS)
@@ -302,7 +330,7 @@ class DraftReview:
         log.info("draft %s sent", short_id(record))
 
 
-def _recipients(message: EmailMessage) -> list[str]:
+def _recipients(message: Message) -> list[str]:
     values = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name) or []]
     return [addr for _, addr in getaddresses(values) if addr]
 

@@ -33,8 +33,9 @@ from introgate.backends.base import MailboxBackend
 from introgate.config import Account, Settings, load_settings
 from introgate.drift import drift_report, summary_line
 from introgate.errors import ConfigError, IntrogateError
+from introgate.pass_progress import ProgressLines
 from introgate.passes import run_recorded_pass
-from introgate.pipeline import Engine, PassReport
+from introgate.pipeline import Engine, PassReport, log_decision
 from introgate.scheduling.idle import IdleWatcher, backoff_delay
 from introgate.state import SqliteStore
 from introgate.state.sqlite.backup import backup
@@ -44,6 +45,7 @@ log = logging.getLogger("introgate.daemon")
 RETRY_FIRST = 5.0
 RETRY_CAP = 300.0
 SIGNAL_POLL = 0.2
+PROGRESS_INTERVAL = 30.0
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -306,7 +308,15 @@ class Daemon:
         error: str | None = None
         try:
             report = run_recorded_pass(
-                self.engine, runner.account, runner, dry_run=self.dry_run, stop=self.stopping
+                self.engine,
+                runner.account,
+                runner,
+                dry_run=self.dry_run,
+                stop=self.stopping,
+                # the daemon's output is its log: a line per decision (none kept in
+                # memory) and, during a long first pass, a progress line now and then
+                progress=ProgressLines(name, log.info, interval=PROGRESS_INTERVAL),
+                on_decision=partial(log_decision, dry_run=self.dry_run),
             )
         except AccountBusy as exc:
             log.info("%s", exc)  # another process is on it; the next poll tries again
@@ -327,6 +337,14 @@ class Daemon:
             return False
         runner.failures = 0
         runner.passes += 1
+        if report is not None and report.new:
+            log.info(
+                "%s: pass done: %d new, %d drafted, %d failed",
+                name,
+                report.new,
+                report.drafted,
+                report.failed,
+            )
         return True
 
     def _retry_later(self, name: str, delay: float) -> None:

@@ -26,7 +26,7 @@ def test_a_broken_account_is_one_line_and_the_others_are_still_served(
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1
-    # stderr also carries the decision log line; the error is one line of its own
+    # the error is one line of its own on stderr; the decisions are rows on stdout
     assert (
         f"account 'gone': {tmp_path / 'no-such-maildir'}: not a Maildir (no cur/ folder)"
         in result.stderr.splitlines()
