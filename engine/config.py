@@ -167,6 +167,28 @@ class FolderSettings(_Section):
     sent: str | None = None
 
 
+class WebSettings(_Section):
+    """The review page (``introgate web``, or the daemon with ``enabled = true``).
+
+    It is bound to loopback unless ``host`` says otherwise; another host needs TLS
+    (``tls_cert`` and ``tls_key``) or an explicit ``allow_insecure_remote = true``,
+    because the page shows and changes the user's mail.
+    """
+
+    enabled: bool = False  # the daemon serves the page too
+    host: str = "127.0.0.1"
+    port: Port = 8765
+    allow_insecure_remote: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+
+    @model_validator(mode="after")
+    def _cert_and_key_together(self) -> WebSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together: set both or neither")
+        return self
+
+
 class Account(_Section):
     name: str
     backend: Literal["maildir", "imap"]
@@ -203,6 +225,7 @@ class Settings(BaseSettings):
     requests: RequestsSettings = Field(default_factory=RequestsSettings)
     contacts: ContactsSettings = Field(default_factory=ContactsSettings)
     smtp: SmtpSettings | None = None
+    web: WebSettings = Field(default_factory=WebSettings)
     accounts: list[Account] = Field(default_factory=list)
     # set by load_settings, not by the user
     config_path: Path | None = Field(default=None, exclude=True)
@@ -350,6 +373,10 @@ def _resolve_relative_paths(settings: Settings, base: Path) -> None:
     settings.contacts.files = [fix(p) for p in settings.contacts.files]
     if settings.contacts.allowlist is not None:
         settings.contacts.allowlist = fix(settings.contacts.allowlist)
+    if settings.web.tls_cert is not None:
+        settings.web.tls_cert = fix(settings.web.tls_cert)
+    if settings.web.tls_key is not None:
+        settings.web.tls_key = fix(settings.web.tls_key)
     for account in settings.accounts:
         if account.maildir is not None:
             account.maildir = fix(account.maildir)

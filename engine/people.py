@@ -399,13 +399,7 @@ class KnownPeople:
 
     def allow(self, requester: Requester, network: str) -> None:
         """Add the requester to the allowlist (a profile when there is one, else the name)."""
-        network = one_line(network).lower()
-        if requester.profile_url and network:
-            entry = f"{network}:{one_line(requester.profile_url)}"
-        elif requester.handle and network:
-            entry = f"{network}:{one_line(requester.handle)}"
-        else:
-            entry = f"name:{one_line(requester.name)}"
+        entry = _allow_entry(requester, network)
         path = self.allowlist_path
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -418,6 +412,33 @@ class KnownPeople:
             handle.write(prefix + "\n".join(lines))
         self._signature = None
         log.info("allowlisted %s (%s)", one_line(requester.name), entry)
+
+    def disallow(self, requester: Requester, network: str) -> bool:
+        """Take back what ``allow`` added (the entry and its comment); True when removed.
+
+        The file is replaced in one rename, so a crash leaves the old or the new list.
+        """
+        key = _entry_key(_allow_entry(requester, network))
+        path = self.allowlist_path
+        if not path.is_file():
+            return False
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept: list[str] = []
+        for line in lines:
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#") and _entry_key(stripped) == key:
+                if kept and kept[-1].startswith(f"# {one_line(requester.name)}, added "):
+                    kept.pop()
+                continue
+            kept.append(line)
+        if len(kept) == len(lines):
+            return False
+        temporary = path.with_name(path.name + ".new")
+        temporary.write_text("".join(kept), encoding="utf-8")
+        temporary.replace(path)
+        self._signature = None
+        log.info("removed %s from the allowlist", one_line(requester.name))
+        return True
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -546,6 +567,16 @@ def _requester_profiles(requester: Requester) -> Iterable[str]:
         yield profile_key(requester.profile_url)
     if requester.handle:
         yield handle_key(requester.handle)
+
+
+def _allow_entry(requester: Requester, network: str) -> str:
+    """The allowlist line for a requester: a profile when there is one, else the name."""
+    network = one_line(network).lower()
+    if requester.profile_url and network:
+        return f"{network}:{one_line(requester.profile_url)}"
+    if requester.handle and network:
+        return f"{network}:{one_line(requester.handle)}"
+    return f"name:{one_line(requester.name)}"
 
 
 def _entry_key(entry: str) -> str:

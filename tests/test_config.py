@@ -27,6 +27,7 @@ def test_example_config_loads_and_documents_every_section() -> None:
         "[recognition]",
         "[contacts]",
         "[smtp]",
+        "[web]",
         "[[accounts]]",
     ):
         assert section in text

@@ -119,3 +119,23 @@ def test_every_engine_folder_is_packaged_as_introgate() -> None:
         if "__pycache__" not in init.parts
     }
     assert folders <= listed
+
+
+def test_wheel_carries_the_review_pages_templates_and_static_files(
+    installed: Path, tmp_path: Path
+) -> None:
+    script = (
+        "from introgate.web.render import STATIC_DIR, PageRenderer\n"
+        "print(PageRenderer().refused('<b>no</b>'))\n"
+        "print(sorted(p.name for p in STATIC_DIR.iterdir()))\n"
+    )
+    result = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "&lt;b&gt;no&lt;/b&gt;" in result.stdout
+    assert "['review.css', 'review.js']" in result.stdout

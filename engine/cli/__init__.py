@@ -23,6 +23,7 @@ from introgate.cli.run import run_command
 from introgate.cli.schema import schema_app
 from introgate.cli.state import state_app
 from introgate.cli.status import status_command
+from introgate.cli.web import web_command
 from introgate.errors import FileProblems, IntrogateError
 from introgate.logs import configure_logging
 
@@ -71,6 +72,7 @@ app.command("explain")(explain_command)
 app.command("status")(status_command)
 app.command("init")(init_command)
 app.command("login")(login_command)
+app.command("web")(web_command)
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(requests_app, name="requests")
 app.add_typer(schema_app, name="schema")

@@ -78,3 +78,48 @@ def strip(message: EmailMessage) -> int:
     if language is not None:
         part["Content-Language"] = language
     return removed
+
+
+def plain_text(message: EmailMessage) -> str:
+    """The draft's plain-text body with ``\\n`` line ends ("" without one)."""
+    part = message.get_body(preferencelist=("plain",))
+    if not isinstance(part, EmailMessage):
+        return ""
+    content = part.get_content()
+    return content.replace("\r\n", "\n") if isinstance(content, str) else ""
+
+
+def split(message: EmailMessage) -> tuple[str, str]:
+    """The body as (introgate's lines for the user, the question itself).
+
+    The question is what the user copies to the network or edits on the review page; the
+    lines for the user stay above it when an edit is written back.
+    """
+    text = plain_text(message)
+    marks = set(str(message.get(INSTRUCTIONS_HEADER, "")).split())
+    if not marks:
+        return "", text
+    lines = text.splitlines()
+    ours = [line for line in lines if line.strip() and _fingerprint(line) in marks]
+    question, _ = _without_marked_lines(text, marks)
+    return "\n".join(ours), question
+
+
+def with_question(message: EmailMessage, question: str) -> EmailMessage:
+    """A copy of the draft whose question is ``question`` (introgate's lines kept above)."""
+    if message.get_body(preferencelist=("html",)) is not None:
+        raise IntrogateError(
+            "the draft has an HTML part (saved by a mail client): edit it in your mail client"
+        )
+    ours, _ = split(message)
+    copy = EmailMessage(policy=message.policy)
+    for name, value in message.items():
+        if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version"):
+            copy[name] = value
+    language = copy.get("Content-Language")
+    del copy["Content-Language"]
+    body = f"{ours}\n\n{question}" if ours else question
+    copy.set_content(body, charset="utf-8", cte="quoted-printable")
+    if language is not None:
+        copy["Content-Language"] = language
+    return copy

@@ -25,10 +25,16 @@ from introgate.drafts.compose import REQUEST_HEADER, is_robot_address
 from introgate.drafts.smtp import send_message
 from introgate.drafts.untrusted import one_line, paragraphs
 from introgate.errors import IntrogateError
-from introgate.mail import SEEN, MessageRef
+from introgate.introductions.draft_states import (
+    IGNORED_BY_USER,
+    KNOWN_TO_USER,
+    SENT_BY_MAIL,
+    follow_draft,
+)
+from introgate.mail import DRAFT, SEEN, MessageRef
 from introgate.recognition.model import Requester
 from introgate.recognition.registry import NetworkRegistry
-from introgate.state import DraftRecord, DraftStatus, StateStore
+from introgate.state import DraftRecord, DraftStatus, RequestRecord, StateStore
 
 log = logging.getLogger("introgate.drafts")
 
@@ -36,6 +42,10 @@ KNOWN_LABEL = "introgate/known"
 _ID_PREFIX = "<introgate."
 _MIN_ID = 4
 _FIRST_URL = re.compile(r"https?://\S+")
+# counts the user's edits of a draft: after a crash between storing an edited draft and
+# removing the one it replaces, the higher revision is the one kept
+REVISION_HEADER = "X-Introgate-Revision"
+MAX_QUESTION_CHARS = 20_000
 
 
 def short_id(record: DraftRecord) -> str:
@@ -150,7 +160,7 @@ class DraftReview:
         assert isinstance(parsed, EmailMessage)
         return parsed
 
-    def find_notification(self, record: DraftRecord) -> MessageRef | None:
+    def find_notification(self, record: DraftRecord | RequestRecord) -> MessageRef | None:
         """The notification: where it was found, else by Message-ID there or in Archive."""
         wanted = record.notification_message_id
         if not wanted:
@@ -223,6 +233,7 @@ class DraftReview:
         for ref in refs:
             self.backend.remove_draft(ref)  # to Trash, never expunged
         self.store.drafts.set_status(record.draft_id, status)
+        self._follow(record, KNOWN_TO_USER if status == DraftStatus.ALLOWED else IGNORED_BY_USER)
         self.store.audit.record(
             self.account,
             refs[0] if refs else None,
@@ -238,23 +249,130 @@ class DraftReview:
         """Allowlist the requester, label the request ``introgate/known``, discard the draft."""
         if record.status == DraftStatus.ALLOWED:
             return f"{record.requester} is already allowed"
-        from introgate.people import KnownPeople
-
         requester = Requester(name=record.requester or "", profile_url=record.profile_url)
-        KnownPeople(self.settings, self.store, self.backend).allow(requester, record.network or "")
-        lines = [f"{record.requester} ({record.network}) added to the allowlist"]
-        notification = self.find_notification(record)
-        if notification is not None:
-            self.backend.add_label(notification, KNOWN_LABEL)
-            lines.append(f"request labelled {KNOWN_LABEL} in {notification.folder}")
-        else:
-            lines.append("the request's notification was not found; no label added")
+        lines = self.allow_person(requester, record.network or "", record)
         if record.status not in (
             DraftStatus.SENT,
             DraftStatus.SENDING,
         ):  # a sent reply stays recorded as sent
             lines.append(self.discard(record, status=DraftStatus.ALLOWED))
         return "\n".join(lines)
+
+    def allow_person(
+        self, requester: Requester, network: str, record: DraftRecord | RequestRecord
+    ) -> list[str]:
+        """The allowlist entry and the ``introgate/known`` label on the request's mail."""
+        from introgate.people import KnownPeople
+
+        KnownPeople(self.settings, self.store, self.backend).allow(requester, network)
+        lines = [f"{requester.name} ({network}) added to the allowlist"]
+        notification = self.find_notification(record)
+        if notification is not None:
+            self.backend.add_label(notification, KNOWN_LABEL)
+            lines.append(f"request labelled {KNOWN_LABEL} in {notification.folder}")
+        else:
+            lines.append("the request's notification was not found; no label added")
+        return lines
+
+    def restore(self, record: DraftRecord) -> str:
+        """Take back a discard: the newest copy of the draft from Trash to Drafts, unsent.
+
+        Moved before the ledger says "drafted", so a rerun after a crash finds it in
+        Drafts and only records it.
+        """
+        name = short_id(record)
+        if record.status == DraftStatus.DRAFTED and self.stored_copies(record):
+            return f"draft {name} is in {self._drafts_folder()}"
+        if record.status not in (DraftStatus.DISMISSED, DraftStatus.ALLOWED, DraftStatus.DRAFTED):
+            raise IntrogateError(f"draft {name} was {record.status}; nothing to take back")
+        if not self.stored_copies(record):
+            trash = self.backend.folder_for(FolderRole.TRASH)
+            trashed = self._copies_in(trash, record)
+            if not trashed:
+                raise IntrogateError(f"draft {name} is neither in Drafts nor in {trash}")
+            newest = max(trashed, key=lambda copy: _revision(copy[1]))
+            self.backend.move(newest[0], self._drafts_folder())
+        self.store.drafts.set_status(record.draft_id, DraftStatus.DRAFTED)
+        self.store.audit.record(self.account, None, "draft_restored", {"draft_id": record.draft_id})
+        log.info("draft %s back in Drafts", name)
+        return f"draft {name} back in {self._drafts_folder()}"
+
+    # -- edit -------------------------------------------------------------------
+
+    def question(self, record: DraftRecord) -> str | None:
+        """The question as it is in Drafts now, without introgate's lines for the user."""
+        found = self.settle_copies(record)
+        if found is None:
+            return None
+        return instructions.split(found[1])[1]
+
+    def settle_copies(self, record: DraftRecord) -> tuple[MessageRef, EmailMessage] | None:
+        """The draft in Drafts, after finishing an edit a crash interrupted.
+
+        An edit stores the new draft before it removes the old one; a crash in between
+        leaves both, and the lower revisions go to Trash here (never deleted).
+        """
+        copies = self._copies_in(self._drafts_folder(), record)
+        if not copies:
+            return None
+        newest = max(_revision(message) for _, message in copies)
+        for ref, message in copies:
+            if _revision(message) < newest:
+                self.backend.remove_draft(ref)
+                log.info("draft %s: an earlier revision went to Trash", short_id(record))
+        return next((ref, m) for ref, m in reversed(copies) if _revision(m) == newest)
+
+    def edit(self, record: DraftRecord, question: str) -> str:
+        """Replace the draft's question: the edited draft is stored, then the old one goes.
+
+        The user's mail client sees one draft (same Message-ID, next revision), never two:
+        a crash between the two steps is finished by ``settle_copies`` on the next look.
+        """
+        name = short_id(record)
+        if record.status != DraftStatus.DRAFTED:
+            raise IntrogateError(f"draft {name} is {record.status}; only a waiting draft changes")
+        text = "\n".join(line.rstrip() for line in question.replace("\r\n", "\n").splitlines())
+        if not text.strip():
+            raise IntrogateError(f"draft {name}: the question is empty; use Ignore instead")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise IntrogateError(f"draft {name}: longer than {MAX_QUESTION_CHARS} characters")
+        found = self.settle_copies(record)
+        if found is None:
+            raise IntrogateError(f"draft {name} is no longer in {self._drafts_folder()}")
+        ref, message = found
+        if instructions.split(message)[1].rstrip("\n") == text.rstrip("\n"):
+            return f"draft {name} unchanged"
+        replacement = instructions.with_question(message, text.rstrip("\n") + "\n")
+        revision = _revision(message) + 1
+        del replacement[REVISION_HEADER]
+        replacement[REVISION_HEADER] = str(revision)
+        self.backend.append(
+            self._drafts_folder(), replacement.as_bytes(policy=policy.SMTP), flags=[DRAFT, SEEN]
+        )
+        self.backend.remove_draft(ref)  # to Trash: that message, found by its own ref
+        self.store.audit.record(
+            self.account, ref, "draft_edited", {"draft_id": record.draft_id, "revision": revision}
+        )
+        log.info("draft %s edited (revision %d)", name, revision)
+        return f"draft {name} updated in {self._drafts_folder()}"
+
+    def _copies_in(self, folder: str, record: DraftRecord) -> list[tuple[MessageRef, EmailMessage]]:
+        refs = self.backend.find_by_message_id(folder, record.draft_id)
+        if not refs:
+            refs = self.backend.find_by_header(folder, REQUEST_HEADER, record.request_id)
+        copies = []
+        for ref in refs:
+            message = self._load(ref)
+            if message is not None:
+                copies.append((ref, message))
+        return copies
+
+    def _follow(self, record: DraftRecord, cause: str) -> None:
+        """The request moves with its draft at once (a pass would move it later)."""
+        request = self.store.requests.get(record.request_id)
+        draft = self.store.drafts.get(record.draft_id)
+        if request is not None and draft is not None:
+            follow_draft(self.store, request, draft, cause)
 
     # -- send -------------------------------------------------------------------
 
@@ -324,10 +442,16 @@ class DraftReview:
         for ref in refs:
             self.backend.remove_draft(ref)
         self.store.drafts.set_status(record.draft_id, DraftStatus.SENT)
+        self._follow(record, SENT_BY_MAIL)
         self.store.audit.record(
             self.account, None, "draft_sent", {"draft_id": record.draft_id, "via": "smtp"}
         )
         log.info("draft %s sent", short_id(record))
+
+
+def _revision(message: EmailMessage) -> int:
+    value = str(message.get(REVISION_HEADER, "0")).strip()
+    return int(value) if value.isdigit() else 0
 
 
 def _recipients(message: Message) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from introgate.errors import IntrogateError
+from introgate.introductions.draft_states import MARKED_SENT
 from introgate.state import RequestChange, RequestRecord, RequestState, StateStore
 
 
@@ -91,9 +92,7 @@ def history(store: StateStore, record: RequestRecord) -> list[RequestChange]:
 def mark_sent(store: StateStore, record: RequestRecord, *, at: datetime | None = None) -> str:
     """The user asked on the network by hand: the request waits for an answer from now."""
     stamp = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-    if store.requests.move(
-        record.request_id, RequestState.QUESTION_SENT, "marked as sent by the user", at=stamp
-    ):
+    if store.requests.move(record.request_id, RequestState.QUESTION_SENT, MARKED_SENT, at=stamp):
         if record.asked_at is None:
             store.requests.attach_draft(record.request_id, record.draft_id, stamp)
         return f"request {record.request_id[:10]} of {record.requester}: question sent"

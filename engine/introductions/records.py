@@ -49,6 +49,7 @@ def request_record(
         introduction=None,
         created_at=stamp,
         updated_at=stamp,
+        mutual_connections=notification.mutual_connections,
     )
 
 

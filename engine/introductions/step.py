@@ -26,6 +26,7 @@ from introgate.decide import MessageDecision, decide
 from introgate.drafts import Drafter
 from introgate.drafts.compose import request_ids
 from introgate.facts import MessageFacts, facts_from_headers
+from introgate.introductions.draft_states import follow_draft
 from introgate.introductions.facts import RequestFacts
 from introgate.introductions.matching import Match, MatchReason, OpenRequests, Sender
 from introgate.introductions.records import introduction_sender, request_record
@@ -33,19 +34,11 @@ from introgate.people import KnownPeople, person_keys
 from introgate.recognition import Recogniser, Recognition, Requester, RequestNotification
 from introgate.rules import Action, ActionContext, ActionOutcome, RuleSet
 from introgate.rules.actions.base import apply_and_audit
-from introgate.state import DraftStatus, StateStore
+from introgate.state import StateStore
 from introgate.state.requests import OPEN_STATES, WAITING_STATES, RequestRecord, RequestState
 
 log = logging.getLogger("introgate.introductions")
 
-# what a request's state becomes when its draft's status changes
-_FROM_DRAFT = {
-    DraftStatus.DRAFTED: RequestState.ASKED,
-    DraftStatus.SENDING: RequestState.ASKED,
-    DraftStatus.SENT: RequestState.QUESTION_SENT,
-    DraftStatus.ALLOWED: RequestState.KNOWN,
-    DraftStatus.DISMISSED: RequestState.DISMISSED,
-}
 # the rules act on the request mail when a request reaches one of these
 _ACTED_ON = frozenset({RequestState.INTRODUCED, RequestState.NO_ANSWER})
 
@@ -195,19 +188,8 @@ class Introductions:
         drafts = {d.request_id: d for d in self.store.drafts.records() if d.account == self.account}
         for record in self.store.requests.records(WAITING_STATES):
             draft = drafts.get(record.request_id)
-            if record.account != self.account or draft is None:
-                continue
-            if record.draft_id is None:
-                self.store.requests.attach_draft(
-                    record.request_id, draft.draft_id, draft.created_at, draft.recipient
-                )
-            target = _FROM_DRAFT.get(draft.status)
-            if target is not None and target != record.state:
-                if target == RequestState.QUESTION_SENT and record.state == RequestState.NEW:
-                    self.store.requests.move(
-                        record.request_id, RequestState.ASKED, "question drafted"
-                    )
-                self.store.requests.move(record.request_id, target, f"draft {draft.status.value}")
+            if record.account == self.account and draft is not None:
+                follow_draft(self.store, record, draft)
 
     def expire(self) -> None:
         """Requests nobody explained within ``expire_after`` end as ``no_answer``."""

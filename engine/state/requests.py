@@ -83,6 +83,8 @@ class RequestRecord:
     # the last state the rules acted on (restore, labels ...); behind ``state`` until they
     # have, so a pass that stopped half-way finishes the job
     acted_state: RequestState | None = None
+    # how many contacts the requester shares with the user, as the notification said
+    mutual_connections: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,4 +156,22 @@ class RequestLedger(Protocol):
 
     def history(self, request_id: str) -> list[RequestChange]:
         """Every change of the request, oldest first."""
+        ...
+
+    def last_causes(self) -> dict[str, str]:
+        """The cause of each request's newest change, by request id (one read for a page)."""
+        ...
+
+    def changes(self) -> int:
+        """A number that grows with every request recorded or moved (pages poll it)."""
+        ...
+
+    def undo(self, request_id: str, causes: frozenset[str], cause: str) -> RequestState | None:
+        """Take back the request's last change when its cause is one of ``causes``.
+
+        The one way back against ``NEXT``: only a change the user made (and takes back
+        with "Undo") returns, with a history line of its own. Returns the state the
+        request is in again, None (nothing written) when the last change was not one of
+        those.
+        """
         ...

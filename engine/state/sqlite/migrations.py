@@ -261,6 +261,11 @@ def _recognition_drift(db: sqlite3.Connection) -> None:
     )
 
 
+def _request_mutual(db: sqlite3.Connection) -> None:
+    # the review page shows how many contacts a requester shares with the user
+    db.execute("ALTER TABLE requests ADD COLUMN mutual_connections INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_retry_attempts", _attempts),
@@ -270,4 +275,5 @@ MIGRATIONS: list[Migration] = [
     ("0006_request_follow_up", _request_follow_up),
     ("0007_pass_ids", _pass_ids),
     ("0008_recognition_drift", _recognition_drift),
+    ("0009_request_mutual", _request_mutual),
 ]

@@ -131,6 +131,38 @@ class SqliteRequestLedger:
             for row in rows
         ]
 
+    def last_causes(self) -> dict[str, str]:
+        rows = self._db.execute(
+            "SELECT request_id, cause FROM request_history WHERE id IN "
+            "(SELECT MAX(id) FROM request_history GROUP BY request_id)"
+        )
+        return {row["request_id"]: row["cause"] for row in rows}
+
+    def changes(self) -> int:
+        row = self._db.execute("SELECT MAX(id) AS newest FROM request_history").fetchone()
+        return int(row["newest"] or 0)
+
+    def undo(self, request_id: str, causes: frozenset[str], cause: str) -> RequestState | None:
+        at = now()
+        with self._db.transaction():
+            row = self._db.execute(
+                "SELECT r.state, h.from_state, h.to_state, h.cause FROM requests r "
+                "JOIN request_history h ON h.request_id = r.request_id "
+                "WHERE r.request_id = ? ORDER BY h.id DESC LIMIT 1",
+                (request_id,),
+            ).fetchone()
+            if row is None or row["cause"] not in causes or not row["from_state"]:
+                return None
+            if row["to_state"] != row["state"]:
+                return None
+            current, back = RequestState(row["state"]), RequestState(row["from_state"])
+            self._db.execute(
+                "UPDATE requests SET state = ?, updated_at = ? WHERE request_id = ?",
+                (back.value, at, request_id),
+            )
+            self._history(request_id, at, current, back, cause)
+        return back
+
     def _history(
         self,
         request_id: str,
