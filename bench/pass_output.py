@@ -15,6 +15,7 @@ import argparse
 import fcntl
 import os
 import pty
+import resource
 import select
 import shutil
 import struct
@@ -56,21 +57,26 @@ def fresh_copy(source: Path, work: Path) -> Path:
     return work / "introgate.toml"
 
 
-def to_files(config: Path, columns: int) -> tuple[float, str, str]:
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def to_files(config: Path, columns: int) -> tuple[float, float, str, str]:
     env = {**os.environ, "COLUMNS": str(columns)}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), child_cpu()
     result = subprocess.run(command(config), capture_output=True, text=True, env=env)
-    return time.perf_counter() - started, result.stdout, result.stderr
+    return time.perf_counter() - started, child_cpu() - cpu, result.stdout, result.stderr
 
 
-def on_terminal(config: Path, columns: int) -> tuple[float, str]:
+def on_terminal(config: Path, columns: int) -> tuple[float, float, str]:
     """stdout and stderr on one pseudo-terminal, as in a terminal window."""
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     env["TERM"] = "xterm-256color"
     main, child = pty.openpty()
     os.set_blocking(main, False)
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), child_cpu()
     process = subprocess.Popen(command(config), stdin=child, stdout=child, stderr=child, env=env)
     os.close(child)
     chunks: list[bytes] = []
@@ -89,7 +95,7 @@ def on_terminal(config: Path, columns: int) -> tuple[float, str]:
     process.wait()
     elapsed = time.perf_counter() - started
     os.close(main)
-    return elapsed, b"".join(chunks).decode("utf-8", "replace")
+    return elapsed, child_cpu() - cpu, b"".join(chunks).decode("utf-8", "replace")
 
 
 def main() -> None:
@@ -97,9 +103,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=20_000)
     parser.add_argument("--columns", type=int, default=80)
     parser.add_argument("--keep", type=Path, help="build and run here, and keep the files")
+    parser.add_argument(
+        "--source", type=Path, help="a mailbox and config this script built before (--keep)/source"
+    )
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="introgate-output-"))
-    source = base / "source"
+    source = args.source or base / "source"
     if not source.exists():
         started = time.perf_counter()
         source.mkdir(parents=True)
@@ -107,18 +116,19 @@ def main() -> None:
         (source / "introgate.toml").write_text(CONFIG)
         print(f"built {mix.describe()} in {time.perf_counter() - started:.1f} s")
     try:
-        elapsed, out, err = to_files(fresh_copy(source, base / "run"), args.columns)
+        elapsed, cpu, out, err = to_files(fresh_copy(source, base / "run"), args.columns)
         longest = max((cell_len(line) for line in out.splitlines()), default=0)
         print(
-            f"stdout to a file: {elapsed:.1f} s, {len(out.splitlines())} lines on stdout "
+            f"stdout to a file: {elapsed:.1f} s ({cpu:.1f} s CPU), "
+            f"{len(out.splitlines())} lines on stdout "
             f"(longest {longest} columns), {len(err.splitlines())} lines on stderr"
         )
         (base / "stdout.txt").write_text(out)
         (base / "stderr.txt").write_text(err)
-        elapsed, seen = on_terminal(fresh_copy(source, base / "run"), args.columns)
+        elapsed, cpu, seen = on_terminal(fresh_copy(source, base / "run"), args.columns)
         lines = seen.replace("\r\n", "\n").split("\n")
         print(
-            f"on a {args.columns}-column terminal: {elapsed:.1f} s, "
+            f"on a {args.columns}-column terminal: {elapsed:.1f} s ({cpu:.1f} s CPU), "
             f"{len(lines)} lines (stdout and stderr together)"
         )
         (base / "terminal.txt").write_text(seen)

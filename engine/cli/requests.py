@@ -11,12 +11,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
+from introgate.cli.columns import Column, Layout, cell, natural_widths
 from introgate.cli.options import ConfigOption
 from introgate.config import load_settings
 from introgate.drafts.review import local_time
+from introgate.drafts.untrusted import paragraphs
 from introgate.durations import parse_duration
 from introgate.introductions.overview import find_request, history, mark_sent, overview
 from introgate.state import RequestState, SqliteStore
@@ -66,19 +66,37 @@ def list_requests(
     if not rows:
         typer.echo("no requests")
         return
-    table = Table("id", "person", "network", "requested", "state", "age", "note / introduction")
-    for row in rows:
-        # Text(), not str: a requester called "[bold]x" must print as written
-        table.add_row(
-            Text(row.short_id, no_wrap=True),
-            Text(row.record.requester),
-            Text(row.record.network),
-            Text(local_time(row.record.requested_at)),
-            Text(row.record.state.value),
-            Text(f"{row.age_days}d"),
-            Text(row.preview[:60]),
+    cells = [
+        tuple(
+            cell(text)
+            for text in (
+                row.short_id,
+                row.record.requester,
+                row.record.network,
+                local_time(row.record.requested_at).split()[0],
+                row.record.state.value,
+                f"{row.age_days}d",
+                row.preview,
+            )
         )
-    Console(width=max(110, Console().width)).print(table)
+        for row in rows
+    ]
+    layout = Layout.fit(natural_widths(_COLUMNS, cells), Console().width)
+    typer.echo(layout.header())
+    for line in cells:
+        typer.echo(layout.line(line))
+
+
+# the note or introduction shrinks first, then the name; the rest stays whole
+_COLUMNS = (
+    Column("id", natural=10, least=10, shrink_order=3),
+    Column("person", natural=24, least=12, shrink_order=1),
+    Column("network", natural=9, least=6, shrink_order=2),
+    Column("requested", natural=10, least=10, shrink_order=3),
+    Column("state", natural=13, least=8, shrink_order=2),
+    Column("age", natural=4, least=3, shrink_order=3),
+    Column("note / introduction", natural=60, least=12, shrink_order=0),
+)
 
 
 @requests_app.command()
@@ -90,21 +108,26 @@ def show(request: RequestId, config: ConfigOption = None) -> None:
         changes = history(store, record)
     lines = [
         f"request {record.request_id[:10]} ({record.state.value})",
-        f"person:      {record.requester}"
-        + (f" <{record.profile_url}>" if record.profile_url else ""),
+        f"person:      {cell(record.requester)}"
+        + (f" <{cell(record.profile_url)}>" if record.profile_url else ""),
         f"network:     {record.network}",
         f"requested:   {local_time(record.requested_at)} (found in {record.source_folder})",
     ]
+    # the requester's own words: line breaks kept, nothing that could steer the terminal
     if record.note:
-        lines.append(f"note:        {record.note}")
+        lines.append(f"note:        {_indented(record.note)}")
     if record.introduction:
-        lines.append(f"introduced:  {record.introduction}")
+        lines.append(f"introduced:  {_indented(record.introduction)}")
     lines.append("history:")
     for change in changes:
         before = change.from_state.value if change.from_state else "(recorded)"
         why = f"{change.cause}" + (f" ({change.detail})" if change.detail else "")
         lines.append(f"  {local_time(change.at)}  {before} -> {change.to_state.value}: {why}")
     typer.echo("\n".join(lines))
+
+
+def _indented(text: str) -> str:
+    return paragraphs(text).replace("\n", "\n             ")
 
 
 @requests_app.command("mark-sent")

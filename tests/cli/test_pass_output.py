@@ -6,12 +6,18 @@ captured apart, the way a terminal user (or cron) gets them.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import pty
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +107,9 @@ def test_drafts_list_fits_80_columns_with_the_request_date_and_where_to_answer(
         "drafts", "list", "--config", str(short_dir / "d" / "introgate.toml"), columns=120
     )
     assert "linkedin.com/comm/in/anna-schaefer-7b21" in wide.stdout
+    requests = introgate("requests", "--config", str(short_dir / "d" / "introgate.toml"))
+    assert requests.returncode == 0, requests.stderr
+    assert too_wide(requests.stdout) == [] and len(requests.stdout.splitlines()) == 12
 
 
 def test_drafts_list_shows_the_recipient_the_user_added(demo_config: Path) -> None:
@@ -191,3 +200,37 @@ def test_a_20000_message_pass_prints_few_lines_and_progress_to_stderr(demo_confi
         re.fullmatch(r"demo: [\d,]+ of 20,015 messages, [\d,]+ a second", line) for line in progress
     )
     assert not any(" of 20,015 messages" in line for line in lines)
+
+
+def test_on_a_terminal_with_stdout_to_a_file_the_rows_go_to_the_file(demo_config: Path) -> None:
+    """``introgate run --once > pass.txt`` in a terminal: the bar is drawn, the rows are filed."""
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm-256color"}
+    seen: list[bytes] = []
+
+    def drain() -> None:  # a terminal nobody reads would block the writer when full
+        with contextlib.suppress(OSError):
+            while chunk := os.read(main, 4096):
+                seen.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "introgate", "run", "--once", "--config", str(demo_config)],
+            stdout=subprocess.PIPE,
+            stderr=child,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(child)
+        reader.join(timeout=5)
+        os.close(main)
+    assert result.returncode == 0, b"".join(seen)
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["account demo", "network    from          note  rule         actions"]
+    assert lines[-2] == "15 new, 6 drafted, 0 failed (pass #1)"
+    assert "\x1b" not in result.stdout
