@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from introgate.anonymise import anonymised_copy
 from introgate.cli.loading import settings_or_defaults
 from introgate.cli.options import ConfigOption
 from introgate.explain import explain_message, offline_known_people, open_requests_of
@@ -21,6 +22,16 @@ def explain_command(
         bool, typer.Option("--json", help="One JSON object per file, one per line.")
     ] = False,
     config: ConfigOption = None,
+    save_fixture: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-fixture",
+            metavar="DIR",
+            help="Also write an anonymised copy of each message into DIR (names, addresses, "
+            "profile ids and tokens replaced, structure kept), to share when a network "
+            "changes its mails.",
+        ),
+    ] = None,
 ) -> None:
     """Show what introgate recognises in each message and how every rule decides.
 
@@ -29,6 +40,8 @@ def explain_command(
       introgate explain invitation.eml
 
       introgate explain --json ~/Maildir/cur/* | jq .notification
+
+      introgate explain --save-fixture shared/ invitation.eml
     """
     settings = settings_or_defaults(config)
     recogniser = Recogniser.load(settings)
@@ -63,7 +76,28 @@ def explain_command(
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:
             typer.echo(_readable(result))
+        if save_fixture is not None and not _save_fixture(save_fixture, path, raw, recogniser):
+            unreadable += 1
     raise typer.Exit(1 if unreadable else 0)
+
+
+def _save_fixture(folder: Path, path: Path, raw: bytes, recogniser: Recogniser) -> bool:
+    """Write the anonymised copy; one line says where (on stderr: stdout may be JSON)."""
+    name = path.name if path.name.endswith(".eml") else f"{path.name}.eml"
+    target = folder / name
+    try:
+        copy, anonymiser = anonymised_copy(raw, recogniser)
+        if target.resolve() == path.resolve():
+            raise OSError(f"{target} is the message itself")
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(copy)
+    except Exception as exc:  # noqa: BLE001 - one line per message, the others go on
+        detail = " ".join(str(exc).split())[:200]
+        typer.echo(f"{path}: cannot save an anonymised copy: {detail}", err=True)
+        return False
+    count = len(anonymiser.replaced)
+    typer.echo(f"{path}: anonymised copy in {target} ({count} values replaced)", err=True)
+    return True
 
 
 def _readable(result: dict[str, Any]) -> str:
