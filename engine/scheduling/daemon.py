@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -39,6 +39,9 @@ from introgate.pipeline import Engine, PassReport, log_decision
 from introgate.scheduling.idle import IdleWatcher, backoff_delay
 from introgate.state import SqliteStore
 from introgate.state.sqlite.backup import backup
+
+if TYPE_CHECKING:
+    from introgate.web.serve import WebServer
 
 log = logging.getLogger("introgate.daemon")
 
@@ -121,6 +124,8 @@ class Daemon:
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
         self.pass_listeners: list[Callable[[str, PassReport | None, str | None], None]] = []
+        self.web: WebServer | None = None
+        self._web_thread: threading.Thread | None = None
 
     def _runners(self, settings: Settings) -> dict[str, AccountRunner]:
         return {
@@ -136,6 +141,7 @@ class Daemon:
             SqliteStore(self.settings.state.path).close()
         self.scheduler.start()
         self._schedule_all()
+        self._serve_page()
         log.info(
             "watching %d account%s%s",
             len(self.runners),
@@ -202,8 +208,29 @@ class Daemon:
     def request_stop(self) -> None:
         self.stop_requested = True
 
+    def _serve_page(self) -> None:
+        """``[web] enabled``: the review page on a thread of its own. A page that cannot
+        start (port in use, a host it may not use) is one error line; mail goes on."""
+        if not self.settings.web.enabled or self.dry_run:
+            return
+        from introgate.web.serve import WebServer
+
+        try:
+            self.web = WebServer.bind(self.settings)
+        except IntrogateError as exc:
+            log.error("review page not started: %s", exc)
+            return
+        self._web_thread = self.web.start_thread()
+        # the token stays out of the log: 'introgate web --url' reads it from its file
+        log.info(
+            "review page at %s/ (its address with the access token: introgate web --url)",
+            self.web.base_url,
+        )
+
     def shutdown(self) -> None:
         self.stopping.set()
+        if self.web is not None:
+            self.web.stop()
         for runner in self.runners.values():
             for watcher in runner.watchers:
                 watcher.stop()
@@ -213,6 +240,8 @@ class Daemon:
             runner.discard()
             for watcher in runner.watchers:
                 watcher.join(timeout=5)
+        if self._web_thread is not None:
+            self._web_thread.join(timeout=10)
         log.info("stopped")
 
     def reload(self) -> None:

@@ -70,7 +70,7 @@ class WebServer:
         except OSError as exc:
             sock.close()
             raise IntrogateError(
-                f"review page: cannot listen on {web.host}:{wanted} "
+                f"cannot listen on {web.host}:{wanted} "
                 f"({exc.strerror or exc}); choose another [web] port or --port"
             ) from exc
         sock.listen(64)

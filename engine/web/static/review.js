@@ -24,11 +24,15 @@
     return element ? element.closest("article.card") : null;
   }
 
+  function idOf(card) {
+    return card.id.slice(2); // "r-" + the request id
+  }
+
   function select(card) {
     if (!card) return;
     cards().forEach((c) => c.classList.remove("selected"));
     card.classList.add("selected");
-    current = card.dataset.id;
+    current = idOf(card);
     card.focus({ preventScroll: true });
     card.scrollIntoView({ block: "nearest" });
     const area = card.querySelector("textarea");
@@ -56,7 +60,7 @@
   async function loadQuestion(area) {
     if (area.dataset.loading) return;
     area.dataset.loading = "1";
-    const id = cardOf(area).dataset.id;
+    const id = idOf(cardOf(area));
     try {
       const response = await fetch(`/requests/${id}/question`, { credentials: "same-origin" });
       const answer = await response.json();
@@ -95,7 +99,7 @@
     const text = area.value;
     card.classList.add("busy");
     try {
-      const answer = await post(card.dataset.id, "edit", { question: text });
+      const answer = await post(idOf(card), "edit", { question: text });
       area.dataset.saved = text;
       say(answer.message);
       return true;
@@ -124,7 +128,7 @@
     const area = card.querySelector("textarea");
     if (action === "copy") {
       // opened inside the click: a browser lets only a user's gesture open a tab
-      window.open(card.dataset.profile, "_blank", "noopener,noreferrer");
+      window.open(card.querySelector("a.name").href, "_blank", "noopener,noreferrer");
       if (area) {
         await copyText(area);
         if (!(await saveQuestion(area))) return;
@@ -134,7 +138,7 @@
     }
     card.classList.add("busy");
     try {
-      const answer = await post(card.dataset.id, action);
+      const answer = await post(idOf(card), action);
       say(answer.message + (action === "copy" ? " (text copied)" : ""));
       await refresh();
     } catch (e) {
@@ -178,12 +182,12 @@
     const keep = current;
     const texts = {};
     document.querySelectorAll("article.card textarea").forEach((area) => {
-      if (area.dataset.saved !== undefined) texts[cardOf(area).dataset.id] = area.dataset.saved;
+      if (area.dataset.saved !== undefined) texts[idOf(cardOf(area))] = area.dataset.saved;
     });
     const parsed = new DOMParser().parseFromString(html, "text/html");
     groupsRoot.replaceChildren(...parsed.body.childNodes);
     document.querySelectorAll("article.card textarea").forEach((area) => {
-      const id = cardOf(area).dataset.id;
+      const id = idOf(cardOf(area));
       if (texts[id] !== undefined) {
         area.value = texts[id];
         area.dataset.saved = texts[id];
@@ -230,7 +234,7 @@
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const all = cards();
-    const at = all.findIndex((c) => c.dataset.id === current);
+    const at = all.findIndex((c) => idOf(c) === current);
     if (event.key === "j" || event.key === "k") {
       const next = event.key === "j" ? Math.min(at + 1, all.length - 1) : Math.max(at - 1, 0);
       select(all[next]);
