@@ -26,6 +26,9 @@ _SALUTATIONS = {
 }
 # academic titles that belong in a formal greeting ("Sehr geehrter Herr Dr. Groß")
 _TITLES = {"dr", "dr.", "prof", "prof.", "dr.-ing.", "dr.med.", "dr.rer.nat.", "dipl.-ing."}
+# characters of markup and code that no one's name holds: a word with one of them
+# ("<img", "onerror=alert(1)>") is shown as the mail gave it but never greeted
+_NOT_IN_NAMES = frozenset('<>{}[]=\\/|@#$%^*;`"')
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ def is_handle(name: str, handle: str | None, profile_url: str | None) -> bool:
     return word in accounts
 
 
+def _is_name_word(word: str) -> bool:
+    return any(char.isalpha() for char in word) and not _NOT_IN_NAMES.intersection(word)
+
+
 def greeting_name(name: str, handle: str | None, profile_url: str | None) -> GreetingName:
     cleaned = one_line(name)
     if not cleaned and not one_line(handle or ""):
@@ -86,7 +93,7 @@ def greeting_name(name: str, handle: str | None, profile_url: str | None) -> Gre
             titles.append(word)
         else:
             rest.append(word)
-    named = [word for word in rest if any(char.isalpha() for char in word)]
+    named = [word for word in rest if _is_name_word(word)]
     addressed_by_title = bool(gender or titles)
     first = named[0] if named and not (addressed_by_title and len(named) == 1) else None
     full_name = " ".join(titles + rest) or None

@@ -164,6 +164,9 @@ def test_formal_greetings_are_a_users_choice_on_formal_networks(
         ("Herr Groß", None, None, None),
         ("Dr. Eva Müller", None, None, "Eva"),
         ("Mia 🌸 Svensson", None, None, "Mia"),
+        ("<img src=x onerror=alert(1)>", None, None, None),
+        ("Anna Berg | Coach", None, None, "Anna"),
+        ("Anne-Marie O'Brien", None, None, "Anne-Marie"),
     ],
 )
 def test_a_handle_is_never_greeted_as_a_name(
