@@ -92,6 +92,11 @@ class MailboxBackend(ABC):
         """Attach a label (IMAP keyword, Gmail label, Maildir keyword letter)."""
 
     @abstractmethod
+    def remove_label(self, ref: MessageRef, label: str) -> bool:
+        """Take a label off one message (``undo``); False where labels are folder copies
+        (Exchange), which are left as they are."""
+
+    @abstractmethod
     def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
         """Add system flags (``introgate.mail.SEEN``, ``FLAGGED`` ...); never removes any."""
 

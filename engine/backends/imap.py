@@ -744,6 +744,17 @@ class ImapBackend(MailboxBackend):
             else:
                 self._copy_once(client, ref, uid, label)
 
+    def remove_label(self, ref: MessageRef, label: str) -> bool:
+        with self._talking(f"unlabelling {ref.state_key}") as client:
+            uid = self._select_ref(client, ref, writable=True)
+            if b"X-GM-EXT-1" in self._capabilities:
+                client.remove_gmail_labels([uid], [label], silent=True)
+            elif self._selected is not None and self._selected.keywords_allowed:
+                client.remove_flags([uid], [keyword_for(label)], silent=True)
+            else:
+                return False  # the label is a copy in a folder of that name: left there
+            return True
+
     def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
         wanted = list(flags)
         if not wanted:

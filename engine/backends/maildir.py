@@ -246,6 +246,21 @@ class MaildirBackend(MailboxBackend):
     def add_label(self, ref: MessageRef, label: str) -> None:
         self._rename_with_letters(ref, self._keyword_letter(ref.folder, label))
 
+    def remove_label(self, ref: MessageRef, label: str) -> bool:
+        names = self.keywords(ref.folder)
+        if label not in names:
+            return True  # the folder never had it: nothing carries it
+        letter = _KEYWORD_LETTERS[names.index(label)]
+        path = self._require(ref)
+        key, letters = split_name(path.name)
+        if letter not in letters:
+            return True
+        kept = "".join(c for c in letters if c != letter)
+        target = path.parent.parent / "cur" / f"{key}{_INFO}{kept}"
+        path.rename(target)
+        self._index.setdefault(ref.folder, {})[ref.key] = target
+        return True
+
     def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
         letters = "".join(_FLAG_LETTERS[flag] for flag in flags if flag in _FLAG_LETTERS)
         self._rename_with_letters(ref, letters)

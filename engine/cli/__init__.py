@@ -23,6 +23,7 @@ from introgate.cli.run import run_command
 from introgate.cli.schema import schema_app
 from introgate.cli.state import state_app
 from introgate.cli.status import status_command
+from introgate.cli.undo import undo_command
 from introgate.cli.web import web_command
 from introgate.errors import FileProblems, IntrogateError
 from introgate.logs import configure_logging
@@ -70,6 +71,7 @@ app.command("run")(run_command)
 app.command("check")(check_command)
 app.command("explain")(explain_command)
 app.command("status")(status_command)
+app.command("undo")(undo_command)
 app.command("init")(init_command)
 app.command("login")(login_command)
 app.command("web")(web_command)

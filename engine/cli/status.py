@@ -9,7 +9,6 @@ should answer is one more function in ``ACCOUNT_SECTIONS``.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +20,10 @@ import typer
 from introgate.account_lock import daemon_holder, is_held
 from introgate.cli.options import ConfigOption
 from introgate.cli.status_recognition import recognition_report
+from introgate.cli.terminal import fit
 from introgate.config import Settings, load_settings
 from introgate.state import DraftStatus, PassHealth, ProcessedStatus, RequestState, SqliteStore
 
-WIDTH = 80
 COUNT_ORDER = (
     ProcessedStatus.DONE,
     ProcessedStatus.SKIPPED,
@@ -97,7 +96,7 @@ def status_command(
         )
     else:
         for line in lines:
-            typer.echo(_fit(line))
+            typer.echo(fit(line))
     raise typer.Exit(1 if failing else 0)
 
 
@@ -204,30 +203,6 @@ ACCOUNT_SECTIONS: tuple[Callable[[AccountView], Section], ...] = (
     _messages_section,
     _given_up_section,
 )
-
-
-def _fit(line: str) -> str:
-    """A long line (an error quoting a server) wrapped under its own indent.
-
-    Control characters are shown as ``?``: an error may quote a hostile message.
-    """
-    line = "".join("?" if _is_control(ch) else ch for ch in line)
-    if len(line) <= WIDTH:
-        return line
-    indent = " " * (len(line) - len(line.lstrip()) + 4)
-    return "\n".join(
-        textwrap.wrap(
-            line,
-            WIDTH,
-            subsequent_indent=indent,
-            break_on_hyphens=False,
-            break_long_words=False,  # a path stays whole, to be copied
-        )
-    )
-
-
-def _is_control(ch: str) -> bool:
-    return ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0
 
 
 def _one_line(text: str) -> str:

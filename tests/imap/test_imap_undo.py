@@ -1,0 +1,81 @@
+"""`introgate undo --pass ID` against a real Dovecot, as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from introgate.backends.imap import ImapBackend
+from introgate.config import FolderSettings
+
+from .conftest import imap_settings, plain_message, request, write_imap_config
+from .dovecot import Dovecot
+
+
+def introgate(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "introgate", *args, "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"},
+        cwd=config.parent,
+        check=False,
+    )
+
+
+def folders(server: Dovecot) -> dict[str, list[tuple[str, list[str]]]]:
+    """Per folder: (subject, keywords) of every message, over a fresh connection."""
+    with ImapBackend("check", imap_settings(server), FolderSettings()) as backend:
+        found = {}
+        for folder in ("INBOX", "Archive", "Drafts", "Trash"):
+            items = backend.fetch_headers(backend.scan(folder, None).refs)
+            found[folder] = sorted(
+                (
+                    next(
+                        line.split(b":", 1)[1].strip().decode()
+                        for line in item.raw.splitlines()
+                        if line.lower().startswith(b"subject:")
+                    ),
+                    sorted(f for f in item.flags if not f.startswith("\\")),
+                )
+                for item in items
+            )
+        return found
+
+
+def test_undo_puts_archived_requests_back_without_labels_and_only_once(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    config = write_imap_config(tmp_path / "introgate.toml", dovecot)
+    dovecot.deliver(request(1))
+    dovecot.deliver(request(2))
+    dovecot.deliver(plain_message(subject="Lunch?"))
+    assert introgate(config, "run", "--once").returncode == 0
+    before = folders(dovecot)
+    assert [len(before[f]) for f in ("INBOX", "Archive", "Drafts")] == [1, 2, 2]
+
+    dry = introgate(config, "undo", "--pass", "1", "--dry-run")
+    assert (dry.returncode, dry.stdout.splitlines()[1:4]) == (
+        0,
+        [
+            "  Person1 Example (linkedin):",
+            "    would remove label introgate/unexplained",
+            "    would move back from Archive to INBOX",
+        ],
+    )
+    assert folders(dovecot) == before
+
+    done = introgate(config, "undo", "--pass", "1")
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "undid 4 changes")
+    after = folders(dovecot)
+    assert [s for s, _ in after["INBOX"]] == sorted(
+        [s for s, _ in before["INBOX"]] + [s for s, _ in before["Archive"]]
+    )
+    assert all(keywords == [] for _, keywords in after["INBOX"])
+    assert (after["Archive"], after["Drafts"], after["Trash"]) == ([], before["Drafts"], [])
+
+    again = introgate(config, "undo", "--pass", "1")
+    assert again.stdout.splitlines()[-1] == "nothing left to undo: pass #1 was undone before"
+    assert introgate(config, "run", "--once").returncode == 0
+    assert folders(dovecot) == after  # handled before: not archived or drafted again
