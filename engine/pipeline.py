@@ -6,10 +6,18 @@ then the move) and every one of them is idempotent; only then is the row ``done`
 anywhere leaves either a message still in the watched folder with a pending row (the next
 pass redoes the actions: labels are sets, drafts are found by their Message-ID) or a
 message already moved (the next pass sees it gone and closes the row).
+
+Speed comes from doing that for many messages at once, in the same order. A chunk of
+messages is decided in one transaction (its pending rows commit together); the changes of
+up to ``ACT_BATCH`` decided messages are then made together, stage by stage, one request
+per action (one UID STORE per label, one UID MOVE per target folder), and their done rows
+commit together afterwards. The cost of a command to the server grows with the folder,
+so a 50,000-message first pass sends a few of them instead of several per notification.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import threading
@@ -23,7 +31,7 @@ from typing import Any, TypeVar
 from introgate.backends.base import MailboxBackend, ScanResult
 from introgate.checkpoint import Checkpoint
 from introgate.config import Account, Settings
-from introgate.decide import decide, recognise
+from introgate.decide import Step, decide, recognise
 from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
 from introgate.errors import ConnectionLost
@@ -33,13 +41,16 @@ from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
-from introgate.rules.actions.base import apply_and_audit
+from introgate.rules.actions.base import Action, apply_and_audit_many
 from introgate.rules.reload import RuleReloader
 from introgate.state import ProcessedStatus, StateStore
 
 log = logging.getLogger("introgate.pipeline")
 
 CHUNK = 200
+# decided messages with changes to make, gathered before the changes are made together;
+# the pass also makes them at the end of each folder and when it is told to stop
+ACT_BATCH = 200
 _T = TypeVar("_T")
 Progress = Callable[[int, int], None]
 
@@ -289,6 +300,17 @@ class _Triage:
 
 
 @dataclass
+class _Decided:
+    """A message the rules decided to change; its plan runs with the next batch."""
+
+    decision: Decision
+    plan: list[Step]
+    # the pass's resume point before this message: a stop before its changes goes back there
+    resume_after: MessageRef | None
+    failed: bool = False
+
+
+@dataclass
 class _FolderPass:
     """One watched folder: list what is new, then handle it chunk by chunk, in order.
 
@@ -308,6 +330,16 @@ class _FolderPass:
     introductions: Introductions
     on_decision: DecisionSink | None
     pass_id: int | None = None
+    # decided, with changes still to make; their identities, to see a copy coming
+    _waiting: list[_Decided] = field(default_factory=list)
+    _waiting_ids: set[str] = field(default_factory=set)
+    # decisions in message order, handed over (report, log) once all before them are done
+    _outbox: collections.deque[Decision] = field(default_factory=collections.deque)
+    # the last listed message fully handled: a pass that stops resumes after it
+    _finished_through: MessageRef | None = None
+    # how many waiting messages are changed together next: 1, 2, 4 ... ACT_BATCH, so the
+    # first changes show (and a stop is answered) at once and later ones go in bulk
+    _window: int = 1
 
     def run(
         self,
@@ -330,43 +362,46 @@ class _FolderPass:
         report.scanned += len(todo)
         cutoff = self._backfill_cutoff(folder, checkpoint, backfill)
         listed = set(scan.refs)
-        finished_through: MessageRef | None = None  # the last listed message fully handled
         handled = 0
         for chunk in _chunks(todo, CHUNK):
             if stop is not None and stop.is_set():
-                self._save_partial_checkpoint(folder, scan, finished_through)
-                return False
+                return self._stopped(folder, scan, report)
             items = self.backend.fetch_headers(chunk)
             present = {item.ref for item in items}
             if not scan.uidvalidity_changed:
                 # during a resync the old keys are simply not found: their messages are
                 # listed again under new UIDs and matched by Message-ID
                 self._close_vanished(unfinished, chunk, present)
-            triage = self._triage(items, cutoff, unfinished)
+            triage = self._triage(items, cutoff, unfinished, report)
             self._record_seen_before(triage, report)
             bodies = self._fetch_bodies(triage)
             wanted = {item.ref: (item, facts) for item, facts in triage.wanted}
             broken = {decision.ref: decision for decision in triage.broken}
             seen_before = {ref for ref, _ in [*triage.too_old, *triage.seen_before]}
-            for ref in chunk:
-                if stop is not None and stop.is_set():
-                    self._save_partial_checkpoint(folder, scan, finished_through)
-                    return False
-                entry = wanted.get(ref)
-                decision = broken.get(ref)
-                if entry is not None:
-                    decision = self._handle(entry[0], entry[1], bodies.get(ref))
-                elif decision is not None:
-                    self._record_failure(decision)
-                if decision is not None:
-                    self._hand_over(decision, report)
-                if ref in listed and (
-                    decision is not None or ref in seen_before or ref not in present
-                ):
-                    finished_through = ref
+            with self._writing():
+                for ref in chunk:
+                    if stop is not None and stop.is_set():
+                        break
+                    entry = wanted.get(ref)
+                    decision = broken.get(ref)
+                    if entry is not None:
+                        decision = self._decide(entry[0], entry[1], bodies.get(ref))
+                    elif decision is not None:
+                        self._record_failure(decision)
+                    if decision is not None:
+                        self._outbox.append(decision)
+                    if ref in listed and (
+                        decision is not None or ref in seen_before or ref not in present
+                    ):
+                        self._finished_through = ref
+            self._hand_over_done(report)
+            if not self._act_waiting(report, stop, everything=False):
+                return self._stopped(folder, scan, report)
             handled += len(chunk)
             if progress is not None:
                 progress(handled, len(todo))
+        if not self._act_waiting(report, stop, everything=True):
+            return self._stopped(folder, scan, report)
         self._finish_folder(folder, scan, cutoff)
         return True
 
@@ -390,7 +425,11 @@ class _FolderPass:
         return todo, unfinished
 
     def _triage(
-        self, items: Sequence[MailItem], cutoff: datetime | None, unfinished: Sequence[MessageRef]
+        self,
+        items: Sequence[MailItem],
+        cutoff: datetime | None,
+        unfinished: Sequence[MessageRef],
+        report: PassReport,
     ) -> _Triage:
         triage = _Triage()
         redo = set(unfinished)  # their labels are from this state's own unfinished work
@@ -398,6 +437,10 @@ class _FolderPass:
             with _guard(item.ref, "header facts", triage.broken):
                 facts = facts_from_headers(item.ref, item.raw)
                 identity = facts.identity
+                if identity and identity in self._waiting_ids:
+                    # a copy of a message whose changes are still to be made: make them
+                    # first, so this one is judged on the state they leave
+                    self._act_waiting(report, None, everything=True)
                 if cutoff is not None and (item.internal_date or cutoff) < cutoff:
                     triage.too_old.append((item.ref, identity))
                 elif identity and self.store.messages.message_id_settled(
@@ -508,7 +551,8 @@ class _FolderPass:
             bodies.update((item.ref, item) for item in self.backend.fetch_full(small))
         return bodies
 
-    def _handle(self, item: MailItem, facts: MessageFacts, full: MailItem | None) -> Decision:
+    def _decide(self, item: MailItem, facts: MessageFacts, full: MailItem | None) -> Decision:
+        """Recognise and decide one message; record it, or queue its changes (pending)."""
         decision = Decision(
             ref=item.ref,
             message_id=facts.identity,
@@ -516,10 +560,15 @@ class _FolderPass:
             sender=facts.from_address,
         )
         failures: list[Decision] = []
+        plan: list[Step] = []
         with _guard(item.ref, "recognition", failures, decision) as step:
-            self._decide_and_act(facts, full, decision, step)
+            plan = self._decide_one(facts, full, decision, step)
         if failures:
             self._record_failure(decision)
+        elif plan:
+            self._waiting.append(_Decided(decision, plan, self._finished_through))
+            if decision.message_id:
+                self._waiting_ids.add(decision.message_id)
         elif not self.dry_run:
             self._record(decision, ProcessedStatus.DONE)
         return decision
@@ -529,9 +578,9 @@ class _FolderPass:
         if not self.dry_run:
             self._record(decision, ProcessedStatus.FAILED)
 
-    def _decide_and_act(
+    def _decide_one(
         self, facts: MessageFacts, full: MailItem | None, decision: Decision, step: _Step
-    ) -> None:
+    ) -> list[Step]:
         recognition = recognise(
             facts,
             full.raw if full is not None else None,
@@ -551,13 +600,89 @@ class _FolderPass:
         decision.defect = recognition.defect
         decision.matched = decided.matched
         decision.known = decided.known
-        if not decided.plan:
-            return
+        return decided.plan
+
+    def _act_waiting(
+        self, report: PassReport, stop: threading.Event | None, *, everything: bool
+    ) -> bool:
+        """Change the waiting messages window by window; False when told to stop first.
+
+        Without ``everything`` only full windows go, so the next chunk can add to one.
+        """
+        while self._waiting and (everything or len(self._waiting) >= self._window):
+            if stop is not None and stop.is_set():
+                return False
+            window = self._waiting[: self._window]
+            del self._waiting[: self._window]
+            self._act(window, report)
+            self._window = min(self._window * 2, ACT_BATCH)
+        return True
+
+    def _stopped(self, folder: str, scan: ScanResult, report: PassReport) -> bool:
+        """Told to stop: messages decided but not changed yet are left for the next pass,
+        which decides them again (they have no row), and the checkpoint stays before them."""
+        if self._waiting:
+            dropped = {id(entry.decision) for entry in self._waiting}
+            self._finished_through = self._waiting[0].resume_after
+            self._outbox = collections.deque(d for d in self._outbox if id(d) not in dropped)
+            self._waiting.clear()
+            self._waiting_ids.clear()
+        self._hand_over_done(report)
+        self._save_partial_checkpoint(folder, scan, self._finished_through)
+        return False
+
+    def _act(self, waiting: list[_Decided], report: PassReport) -> None:
+        """Make the changes of ``waiting``, recorded pending before and done after.
+
+        Stage by stage (labels and flags, drafts, moves), each message's actions in its
+        own order; an action shared by several messages is one request to the backend.
+        A message whose action fails gets no further actions, as when it was alone.
+        """
         if not self.dry_run:
-            self._record(decision, ProcessedStatus.PENDING)
-        for planned in decided.plan:
-            step.name = f"action {planned.action.type}"
-            decision.outcomes.append(apply_and_audit(planned.action, self._context(planned.facts)))
+            with self.store.transaction():
+                for entry in waiting:
+                    self._record(entry.decision, ProcessedStatus.PENDING)
+        for stage in sorted({step.action.stage for entry in waiting for step in entry.plan}):
+            rounds: list[list[tuple[_Decided, Step]]] = []
+            for entry in waiting:
+                steps = [step for step in entry.plan if step.action.stage == stage]
+                for position, step in enumerate(steps):
+                    if position == len(rounds):
+                        rounds.append([])
+                    rounds[position].append((entry, step))
+            for members in rounds:
+                groups: dict[Action, list[tuple[_Decided, Step]]] = {}
+                for entry, step in members:
+                    if not entry.failed:
+                        groups.setdefault(step.action, []).append((entry, step))
+                for action, group in groups.items():
+                    self._apply(action, group)
+        with self._writing():
+            for entry in waiting:
+                if entry.failed:
+                    self._record_failure(entry.decision)
+                elif not self.dry_run:
+                    self._record(entry.decision, ProcessedStatus.DONE)
+        self._waiting_ids.difference_update(
+            entry.decision.message_id for entry in waiting if entry.decision.message_id
+        )
+        self._hand_over_done(report)
+
+    def _apply(self, action: Action, group: list[tuple[_Decided, Step]]) -> None:
+        contexts = [self._context(step.facts) for _entry, step in group]
+        with self._writing():
+            results = apply_and_audit_many(action, contexts)
+        for (entry, _step), result in zip(group, results, strict=True):
+            if isinstance(result, Exception):
+                entry.failed = True
+                entry.decision.error = _failure_text(f"action {action.type}", result)
+                log.debug("failure on %s", entry.decision.ref.state_key, exc_info=result)
+            else:
+                entry.decision.outcomes.append(result)
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """One transaction for the state writes inside (none are made in a dry run)."""
+        return contextlib.nullcontext() if self.dry_run else self.store.transaction()
 
     def _note_recognition(
         self, ref: MessageRef, facts: MessageFacts, recognition: Recognition
@@ -609,6 +734,12 @@ class _FolderPass:
             pass_id=self.pass_id,
         )
 
+    def _hand_over_done(self, report: PassReport) -> None:
+        """Hand over the decisions made, in message order, up to the first still waiting."""
+        waiting = {id(entry.decision) for entry in self._waiting}
+        while self._outbox and id(self._outbox[0]) not in waiting:
+            self._hand_over(self._outbox.popleft(), report)
+
     def _hand_over(self, decision: Decision, report: PassReport) -> None:
         report.count(decision)
         if self.on_decision is not None:
@@ -657,9 +788,14 @@ def _guard(
         raise
     except Exception as exc:  # any failure: that is the point of the guard
         failed = decision or Decision(ref=ref, message_id=None, subject="", sender="")
-        failed.error = f"{current.name}: {type(exc).__name__}: {_one_line(str(exc))}"
+        failed.error = _failure_text(current.name, exc)
         failures.append(failed)
         log.debug("failure on %s", ref.state_key, exc_info=True)
+
+
+def _failure_text(step: str, exc: BaseException) -> str:
+    """``step: Error: what it said``, the error a decision carries."""
+    return f"{step}: {type(exc).__name__}: {_one_line(str(exc))}"
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -8,13 +8,16 @@ introgate itself stored and the user asked to discard.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from enum import StrEnum
 from types import TracebackType
 
 from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
+from introgate.errors import ConnectionLost
 from introgate.mail import MailItem, MessageRef
 
 
@@ -116,6 +119,35 @@ class MailboxBackend(ABC):
     def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
         """Messages in ``folder`` whose ``header`` contains ``value``."""
 
+    def add_label_many(self, refs: Sequence[MessageRef], label: str) -> dict[MessageRef, Exception]:
+        """``add_label`` on each of ``refs``; what failed, by message.
+
+        A lost connection raises (it ends the pass). Backends that can change many
+        messages in one request (IMAP: one UID STORE) override the ``*_many`` methods.
+        """
+        return _each(refs, lambda ref: self.add_label(ref, label))
+
+    def set_flags_many(
+        self, refs: Sequence[MessageRef], flags: Iterable[str]
+    ) -> dict[MessageRef, Exception]:
+        """``set_flags`` on each of ``refs``; what failed, by message."""
+        wanted = list(flags)
+        return _each(refs, lambda ref: self.set_flags(ref, wanted))
+
+    def move_many(self, refs: Sequence[MessageRef], folder: str) -> dict[MessageRef, Exception]:
+        """``move`` of each of ``refs`` to ``folder``; what failed, by message."""
+        return _each(refs, lambda ref: self.move(ref, folder))
+
+    def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:
+        """Every message in ``folder`` by its Message-ID, read at once (a small folder)."""
+        parser = BytesHeaderParser(policy=compat32)
+        found: dict[str, list[MessageRef]] = {}
+        for item in self.fetch_headers(self.scan(folder, None).refs):
+            message_id = " ".join(str(parser.parsebytes(item.raw).get("Message-ID", "")).split())
+            if message_id:
+                found.setdefault(message_id, []).append(item.ref)
+        return found
+
     @abstractmethod
     def remove_draft(self, ref: MessageRef) -> None:
         """Remove one introgate draft the user discarded (that message only)."""
@@ -132,3 +164,17 @@ class MailboxBackend(ABC):
     def list_folders(self) -> list[str]:
         """Every folder name, for checks; backends override when they can list."""
         return []
+
+
+def _each(
+    refs: Sequence[MessageRef], change: Callable[[MessageRef], None]
+) -> dict[MessageRef, Exception]:
+    failures: dict[MessageRef, Exception] = {}
+    for ref in refs:
+        try:
+            change(ref)
+        except ConnectionLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the failure belongs to that message alone
+            failures[ref] = exc
+    return failures

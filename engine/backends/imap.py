@@ -286,6 +286,10 @@ def _search_charset(*values: str) -> str | None:
     return None if all(v.isascii() for v in values) else "UTF-8"
 
 
+def _search(client: IMAPClient, criteria: list[str]) -> list[int]:
+    return sorted(client.search(criteria, _search_charset(*criteria)))
+
+
 def _same_id(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
@@ -329,6 +333,11 @@ class ImapBackend(MailboxBackend):
         self._status_streak: dict[str, int] = {}  # STATUS-only scans in a row, per folder
         self._folder_flags: dict[str, tuple[bytes, ...]] | None = None
         self._where = f"account {account_name!r} ({imap.host}:{_default_port(imap)})"
+        # the folder a pass works through (the last one scanned): it stays selected on the
+        # main connection; other folders are read on the side connection (see _reading)
+        self._home: str | None = None
+        self._side: IMAPClient | None = None
+        self._side_folder: tuple[str, int] | None = None  # selected there: name, UIDVALIDITY
 
     # -- connection -------------------------------------------------------------
 
@@ -365,6 +374,8 @@ class ImapBackend(MailboxBackend):
         self._selected = None
         self._status_streak.clear()
         self._folder_flags = None
+        self._home = None
+        self._close_side()
         if client is None:
             return
         try:
@@ -384,6 +395,18 @@ class ImapBackend(MailboxBackend):
         """Close the socket without a goodbye, as a network failure would (tests, daemon)."""
         if self._client is not None:
             _shutdown(self._client)
+        if self._side is not None:
+            _shutdown(self._side)
+
+    def _close_side(self) -> None:
+        side, self._side = self._side, None
+        self._side_folder = None
+        if side is None:
+            return
+        try:
+            side.logout()
+        except (OSError, imaplib.IMAP4.error):
+            _shutdown(side)
 
     @contextmanager
     def _talking(self, doing: str) -> Iterator[IMAPClient]:
@@ -396,12 +419,64 @@ class ImapBackend(MailboxBackend):
             self._client = None
             self._selected = None
             self._status_streak.clear()
+            self._home = None
             _shutdown(client)
+            self._close_side()
             raise ConnectionLost(
                 f"{self._where}: connection lost while {doing}: {_describe(exc)}"
             ) from exc
         except imaplib.IMAP4.error as exc:
             raise BackendError(f"{self._where}: {doing}: {_describe(exc)}") from exc
+
+    @contextmanager
+    def _talking_aside(self, doing: str) -> Iterator[IMAPClient]:
+        """The side connection, opened on first use; losing it ends the pass like the main one."""
+        if self._client is None:
+            raise ConnectionLost(f"{self._where}: not connected (while {doing})")
+        side = self._side
+        if side is None:
+            side = open_imap_client(self.account_name, self.settings)
+            self._count_commands(side)
+            self._side, self._side_folder = side, None
+        try:
+            yield side
+        except (OSError, imaplib.IMAP4.abort) as exc:
+            self._side, self._side_folder = None, None
+            _shutdown(side)
+            raise ConnectionLost(
+                f"{self._where}: connection lost while {doing}: {_describe(exc)}"
+            ) from exc
+        except imaplib.IMAP4.error as exc:
+            raise BackendError(f"{self._where}: {doing}: {_describe(exc)}") from exc
+
+    @contextmanager
+    def _reading(
+        self, folder: str, doing: str, *, must_exist: bool = True
+    ) -> Iterator[tuple[IMAPClient, int] | None]:
+        """A connection with ``folder`` selected for searching and reading, and its
+        UIDVALIDITY; None when ``must_exist`` and there is no such folder.
+
+        During a pass the watched folder stays selected on the main connection, because
+        selecting a large INBOX again costs the server time that grows with it; Sent,
+        Drafts and Archive are read on a side connection, opened when first needed.
+        """
+        aside = self._home is not None and folder != self._home
+        with self._talking_aside(doing) if aside else self._talking(doing) as client:
+            if must_exist and not self._existing(client, folder):
+                yield None
+                return
+            if not aside:
+                yield client, self._select(client, folder, writable=False).uidvalidity
+                return
+            selected = self._side_folder
+            if selected is not None and selected[0] == folder:
+                client.noop()  # mail stored since (our own drafts) shows up in searches
+            else:
+                self._side_folder = None
+                response = client.select_folder(folder, readonly=True)
+                selected = (folder, int(response[b"UIDVALIDITY"]))
+                self._side_folder = selected
+            yield client, selected[1]
 
     def _select(
         self, client: IMAPClient, folder: str, *, writable: bool, fresh: bool = False
@@ -506,6 +581,7 @@ class ImapBackend(MailboxBackend):
     # -- reading ----------------------------------------------------------------
 
     def scan(self, folder: str, since: Checkpoint | None) -> ScanResult:
+        self._home = folder
         with self._talking(f"scanning {folder!r}") as client:
             still_selected = self._unchanged_by_noop(client, folder, since)
             if still_selected is not None:
@@ -556,12 +632,13 @@ class ImapBackend(MailboxBackend):
 
     def refs_since(self, folder: str, day: date) -> list[MessageRef]:
         """Messages that arrived on or after ``day`` (SEARCH SINCE: the server's dates)."""
-        with self._talking(f"searching {folder!r} since {day}") as client:
-            result = self._search_in(client, folder, ["SINCE", format_criteria_date(day).decode()])
-            if result is None:
+        criteria = ["SINCE", format_criteria_date(day).decode()]
+        with self._reading(folder, f"searching {folder!r} since {day}") as view:
+            if view is None:
                 return []
-            selected, uids = result
-            return [MessageRef(folder, f"{selected.uidvalidity}:{uid}") for uid in uids]
+            client, validity = view
+            uids = _search(client, criteria)
+            return [MessageRef(folder, f"{validity}:{uid}") for uid in uids]
 
     def checkpoint_through(self, scan: ScanResult, ref: MessageRef) -> Checkpoint:
         validity, _, uid = ref.key.partition(":")
@@ -652,12 +729,13 @@ class ImapBackend(MailboxBackend):
         found: dict[MessageRef, MailItem] = {}
         for folder in dict.fromkeys(ref.folder for ref in refs):
             wanted = [ref for ref in refs if ref.folder == folder]
-            with self._talking(f"fetching from {folder!r}") as client:
-                selected = self._select(client, folder, writable=False)
+            with self._reading(folder, f"fetching from {folder!r}", must_exist=False) as view:
+                assert view is not None
+                client, current = view
                 by_uid: dict[int, MessageRef] = {}
                 for ref in wanted:
                     validity, uid = _split_key(ref)
-                    if validity == selected.uidvalidity:
+                    if validity == current:
                         by_uid[uid] = ref
                 uids = sorted(by_uid)
                 for start in range(0, len(uids), chunk):
@@ -691,10 +769,11 @@ class ImapBackend(MailboxBackend):
         key = f"BODY[HEADER.FIELDS ({names})]".encode()
         response = client.fetch(list(uids), [f"BODY.PEEK[HEADER.FIELDS ({names})]".encode()])
         parser = BytesHeaderParser(policy=compat32)
+        wanted = set(uids)
         return {
             uid: parser.parsebytes(bytes(entry[key]))
             for uid, entry in response.items()
-            if uid in uids and key in entry
+            if uid in wanted and key in entry
         }
 
     def _search_in(
@@ -711,26 +790,40 @@ class ImapBackend(MailboxBackend):
         message_id = message_id.strip()
         if not message_id:
             return []
-        with self._talking(f"searching {folder!r} by Message-ID") as client:
-            result = self._search_in(client, folder, ["HEADER", "Message-ID", message_id])
-            if result is None:
+        with self._reading(folder, f"searching {folder!r} by Message-ID") as view:
+            if view is None:
                 return []
-            selected, uids = result
+            client, validity = view
+            uids = _search(client, ["HEADER", "Message-ID", message_id])
             # SEARCH HEADER is a substring match: keep only exact Message-IDs
             headers = self._header_of(client, uids, "MESSAGE-ID")
             return [
-                MessageRef(folder, f"{selected.uidvalidity}:{uid}")
+                MessageRef(folder, f"{validity}:{uid}")
                 for uid in uids
                 if uid in headers and _same_id(str(headers[uid].get("Message-ID", "")), message_id)
             ]
 
     def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
-        with self._talking(f"searching {folder!r} by {header}") as client:
-            result = self._search_in(client, folder, ["HEADER", header, value])
-            if result is None:
+        with self._reading(folder, f"searching {folder!r} by {header}") as view:
+            if view is None:
                 return []
-            selected, uids = result
-            return [MessageRef(folder, f"{selected.uidvalidity}:{uid}") for uid in uids]
+            client, validity = view
+            uids = _search(client, ["HEADER", header, value])
+            return [MessageRef(folder, f"{validity}:{uid}") for uid in uids]
+
+    def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:
+        """One read of every Message-ID in ``folder`` (a small one: Drafts)."""
+        with self._reading(folder, f"reading the Message-IDs in {folder!r}") as view:
+            if view is None:
+                return {}
+            client, validity = view
+            uids = _search(client, ["ALL"])
+            found: dict[str, list[MessageRef]] = {}
+            for uid, headers in sorted(self._header_of(client, uids, "MESSAGE-ID").items()):
+                message_id = " ".join(str(headers.get("Message-ID", "")).split())
+                if message_id:
+                    found.setdefault(message_id, []).append(MessageRef(folder, f"{validity}:{uid}"))
+            return found
 
     # -- changing ---------------------------------------------------------------
 
@@ -762,6 +855,118 @@ class ImapBackend(MailboxBackend):
         with self._talking(f"flagging {ref.state_key}") as client:
             uid = self._select_ref(client, ref, writable=True)
             client.add_flags([uid], wanted, silent=True)
+
+    # -- changing many at once: one command for all, the same effect as one by one ------
+
+    def add_label_many(self, refs: Sequence[MessageRef], label: str) -> dict[MessageRef, Exception]:
+        if (
+            len(refs) < 2
+            or self._overrides("add_label")
+            or not self._keywords_or_gmail(refs[0].folder)
+        ):
+            return super().add_label_many(refs, label)
+
+        def store(client: IMAPClient, uids: list[int]) -> None:
+            if b"X-GM-EXT-1" in self._capabilities:
+                client.add_gmail_labels(uids, [label], silent=True)
+            else:
+                client.add_flags(uids, [keyword_for(label)], silent=True)
+
+        done = self._at_once(refs, f"labelling {len(refs)} messages", store, labels=True)
+        return super().add_label_many(refs, label) if done is None else done
+
+    def set_flags_many(
+        self, refs: Sequence[MessageRef], flags: Iterable[str]
+    ) -> dict[MessageRef, Exception]:
+        wanted = list(flags)
+        if len(refs) < 2 or not wanted or self._overrides("set_flags"):
+            return super().set_flags_many(refs, wanted)
+
+        def store(client: IMAPClient, uids: list[int]) -> None:
+            client.add_flags(uids, wanted, silent=True)
+
+        done = self._at_once(refs, f"flagging {len(refs)} messages", store)
+        return super().set_flags_many(refs, wanted) if done is None else done
+
+    def move_many(self, refs: Sequence[MessageRef], folder: str) -> dict[MessageRef, Exception]:
+        leaving = [ref for ref in refs if ref.folder != folder]
+        if (
+            len(leaving) < 2
+            or self._overrides("move")
+            or b"MOVE" not in self._capabilities
+            or b"X-GM-EXT-1" in self._capabilities
+        ):
+            # COPY + UID EXPUNGE and Gmail's label change stay one message at a time
+            return super().move_many(refs, folder)
+
+        def move(client: IMAPClient, uids: list[int]) -> None:
+            self._ensure(client, folder)
+            present = set(client.search(["UID", ",".join(str(uid) for uid in uids)]))
+            for uid in uids:
+                if uid not in present:
+                    log.info("%s: UID %d is no longer there; nothing to move", self._where, uid)
+            if present:
+                client.move(sorted(present), folder)
+
+        done = self._at_once(leaving, f"moving {len(leaving)} messages to {folder!r}", move)
+        return super().move_many(refs, folder) if done is None else done
+
+    def _overrides(self, name: str) -> bool:
+        """Whether a subclass changed the one-message method ``name``: the request for
+        many stands in for this class's own method only, so a subclass's is called for
+        each message (tests that cut the connection at the n-th move rely on that)."""
+        return getattr(type(self), name) is not getattr(ImapBackend, name)
+
+    def _keywords_or_gmail(self, folder: str) -> bool:
+        """Labels can be set on many messages in one STORE (not when copied to folders)."""
+        if b"X-GM-EXT-1" in self._capabilities:
+            return True
+        selected = self._selected
+        if selected is not None and selected.folder == folder and selected.writable:
+            return selected.keywords_allowed
+        return True  # PERMANENTFLAGS says so once selected for writing; _at_once checks
+
+    def _at_once(
+        self,
+        refs: Sequence[MessageRef],
+        doing: str,
+        command: Callable[[IMAPClient, list[int]], None],
+        *,
+        labels: bool = False,
+    ) -> dict[MessageRef, Exception] | None:
+        """``command`` on the UIDs of ``refs``, folder by folder, each selected once.
+
+        None when the server refused it (or ``labels`` cannot be keywords there): the caller
+        then goes one message at a time, so a failure lands on the message it is about.
+        A folder renumbered since the scan fails its messages, as acting on one would.
+        """
+        failures: dict[MessageRef, Exception] = {}
+        try:
+            with self._talking(doing) as client:
+                for folder in dict.fromkeys(ref.folder for ref in refs):
+                    selected = self._select(client, folder, writable=True)
+                    gmail = b"X-GM-EXT-1" in self._capabilities
+                    if labels and not (gmail or selected.keywords_allowed):
+                        return None
+                    uids: list[int] = []
+                    for ref in refs:
+                        if ref.folder != folder:
+                            continue
+                        validity, uid = _split_key(ref)
+                        if validity == selected.uidvalidity:
+                            uids.append(uid)
+                        else:
+                            failures[ref] = BackendError(
+                                f"{self._where}: {ref.state_key}: folder {folder!r} was "
+                                f"renumbered (UIDVALIDITY {validity} -> "
+                                f"{selected.uidvalidity}); rescan before acting"
+                            )
+                    if uids:
+                        command(client, uids)
+        except BackendError as exc:
+            log.debug("%s: %s at once failed (%s); one by one", self._where, doing, exc)
+            return None
+        return failures
 
     def move(self, ref: MessageRef, folder: str) -> None:
         if folder == ref.folder:

@@ -307,8 +307,16 @@ class MaildirBackend(MailboxBackend):
             handle.flush()
             os.fsync(handle.fileno())
         final = target_dir / "cur" / f"{key},S={len(raw)}{_INFO}{letters}"
+        cached = self._search_cache.get(folder)
+        current = cached is not None and cached[0] == _stamp(target_dir)
         temporary.rename(final)
-        self._index.setdefault(folder, {})[split_name(final.name)[0]] = final
+        unique = split_name(final.name)[0]
+        self._index.setdefault(folder, {})[unique] = final
+        if cached is not None and current:
+            # the search index stays current: storing one draft after another must not
+            # read the whole Drafts folder again for each
+            entries = [*cached[1], (MessageRef(folder, unique), _searchable(raw[:_HEADER_READ]))]
+            self._search_cache[folder] = (_stamp(target_dir), entries)
 
     # -- searching --------------------------------------------------------------
 
@@ -321,26 +329,17 @@ class MaildirBackend(MailboxBackend):
         path = self.folder_path(folder)
         if not (path / "cur").is_dir():
             return []
-        stamp = tuple((path / sub).stat().st_mtime_ns for sub in ("cur", "new"))
+        stamp = _stamp(path)
         cached = self._search_cache.get(folder)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        parser = BytesHeaderParser(policy=policy.default)
         entries = []
         for key, file in self._scan_folder(folder).items():
             try:
                 with file.open("rb") as handle:
-                    headers = parser.parsebytes(header_block(handle.read(_HEADER_READ)))
+                    values = _searchable(handle.read(_HEADER_READ))
             except OSError:
                 continue
-            values: dict[str, list[str]] = {}
-            for name in _SEARCHED_HEADERS:
-                try:
-                    found = [" ".join(str(v).split()) for v in headers.get_all(name) or []]
-                except Exception:  # noqa: BLE001 - a hostile header is simply not searchable
-                    found = []
-                if found:
-                    values[name] = found
             entries.append((MessageRef(folder, key), values))
         self._search_cache[folder] = (stamp, entries)
         return entries
@@ -357,6 +356,13 @@ class MaildirBackend(MailboxBackend):
             if any(wanted in v.casefold() for v in values.get(name, ()))
         ]
 
+    def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:
+        found: dict[str, list[MessageRef]] = {}
+        for ref, values in self._header_index(folder):
+            for value in values.get("message-id", ()):
+                found.setdefault(value.strip(), []).append(ref)
+        return found
+
     def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
         wanted = message_id.strip()
         return [
@@ -368,6 +374,25 @@ class MaildirBackend(MailboxBackend):
     def remove_draft(self, ref: MessageRef) -> None:
         """A discarded draft goes to Trash, where the user can still get it back."""
         self.move(ref, self.folder_for(FolderRole.TRASH))
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """When the folder last changed: a file came, went or was renamed."""
+    return tuple((path / sub).stat().st_mtime_ns for sub in ("cur", "new"))
+
+
+def _searchable(raw: bytes) -> dict[str, list[str]]:
+    """The decoded values of the headers searches look at, from the start of a message."""
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(header_block(raw))
+    values: dict[str, list[str]] = {}
+    for name in _SEARCHED_HEADERS:
+        try:
+            found = [" ".join(str(v).split()) for v in headers.get_all(name) or []]
+        except Exception:  # noqa: BLE001 - a hostile header is simply not searchable
+            found = []
+        if found:
+            values[name] = found
+    return values
 
 
 def _unique_key() -> str:

@@ -93,6 +93,10 @@ class Drafter:
         self.account = account
         self.known = known
         self.templates = ReplyTemplates(settings)
+        # read once, when first needed: the Message-IDs in the Drafts folder, and the
+        # ledger's drafts by person key (both kept current with what this drafter adds)
+        self._in_drafts: tuple[str, set[str]] | None = None
+        self._asked: dict[str, list[DraftRecord]] | None = None
 
     def ensure_draft(
         self, facts: MessageFacts, order: DraftOrder, *, dry_run: bool
@@ -108,7 +112,7 @@ class Drafter:
             return self._outcome("exists", ids, f"draft {ids.short} for {who} already made")
 
         drafts_folder = self.backend.folder_for(FolderRole.DRAFTS)
-        stored = self.backend.find_by_message_id(drafts_folder, ids.message_id)
+        stored = self._stored_in(drafts_folder, ids.message_id)
         if stored:
             # stored by an earlier pass that stopped before recording it: record, don't store
             if not dry_run:
@@ -143,7 +147,7 @@ class Drafter:
             )
 
         self.backend.append(drafts_folder, plan.raw, flags=[DRAFT, SEEN])
-        self.store.drafts.add(
+        self._add(
             _drafted_record(
                 self.account,
                 facts,
@@ -184,18 +188,43 @@ class Drafter:
             recipient=plan.recipient if plan else None,
         )
 
+    def _stored_in(self, folder: str, message_id: str) -> list[MessageRef]:
+        """The draft ``message_id`` in ``folder``, put there by a pass that stopped before
+        recording it.
+
+        The folder's Message-IDs are read once; drafts this drafter stores later are in
+        the ledger, which is asked first. A draft listed then is searched for again, as
+        the user may have sent or deleted it since.
+        """
+        if self._in_drafts is None or self._in_drafts[0] != folder:
+            self._in_drafts = (folder, set(self.backend.message_ids(folder)))
+        if " ".join(message_id.split()) not in self._in_drafts[1]:
+            return []
+        return self.backend.find_by_message_id(folder, message_id)
+
+    def _add(self, record: DraftRecord) -> None:
+        self.store.drafts.add(record)
+        if self._asked is not None:
+            for key in _asked_keys(record):
+                self._asked.setdefault(key, []).append(record)
+
     def _last_asked(self, notification: RequestNotification) -> datetime | None:
         """When this person was last drafted to, as ``same_person`` tells people apart:
         by profile on the same network (a namesake with another profile is someone
-        else), by folded name across networks."""
+        else), by folded name across networks.
+
+        The ledger is read once and kept by person key: a draft can only be the same
+        person's when it shares a profile or a folded name with the request.
+        """
+        if self._asked is None:
+            self._asked = {}
+            for record in self.store.drafts.records():
+                for key in _asked_keys(record):
+                    self._asked.setdefault(key, []).append(record)
         last = None
-        for record in self.store.drafts.records():
-            earlier = RequestNotification(
-                network=record.network or "",
-                kind=notification.kind,
-                requester=Requester(name=record.requester or "", profile_url=record.profile_url),
-            )
-            if same_person(notification, earlier):
+        candidates = {id(r): r for k in person_keys(notification) for r in self._asked.get(k, ())}
+        for record in candidates.values():
+            if same_person(notification, _as_request(record, notification.kind)):
                 created = datetime.fromisoformat(record.created_at)
                 last = created if last is None or created > last else last
         return last
@@ -289,7 +318,7 @@ class Drafter:
         def header(name: str) -> str | None:
             return one_line(str(headers.get(name, ""))) or None
 
-        self.store.drafts.add(
+        self._add(
             _drafted_record(
                 self.account,
                 facts,
@@ -340,6 +369,20 @@ def _drafted_record(
         created_at=now,
         updated_at=now,
     )
+
+
+def _as_request(record: DraftRecord, kind: str) -> RequestNotification:
+    """The request an earlier draft answered, as far as telling people apart needs."""
+    return RequestNotification(
+        network=record.network or "",
+        kind=kind,
+        requester=Requester(name=record.requester or "", profile_url=record.profile_url),
+    )
+
+
+def _asked_keys(record: DraftRecord) -> list[str]:
+    # the kind plays no part in who a person is
+    return person_keys(_as_request(record, "connection_request"))
 
 
 def _notification_addresses(facts: MessageFacts) -> set[str]:

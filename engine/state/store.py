@@ -6,6 +6,7 @@ an object that opens the database and exposes the parts under these names.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from introgate.state.audit import AuditLog
@@ -36,3 +37,10 @@ class StateStore(Protocol):
     @property
     def recognition(self) -> RecognitionLog: ...
     def close(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]:
+        """Writes of any parts inside it commit together, once, or not at all.
+
+        One synced commit per chunk of a pass instead of one per row; nested, it is a
+        part that is undone alone when it fails.
+        """
+        ...

@@ -209,3 +209,37 @@ def test_wrong_password_is_a_clear_error_without_the_password(dovecot: Dovecot) 
         ImapBackend("t", settings, FolderSettings()).connect()
     assert "login refused for user 'introgate'" in str(caught.value)
     assert "not-the-password" not in str(caught.value)
+
+
+def test_many_messages_are_labelled_and_moved_at_once_and_each_is_in_one_folder(
+    dovecot: Dovecot, backend: ImapBackend
+) -> None:
+    for n in range(6):
+        dovecot.deliver(plain_message(message_id=f"<many-{n}@example.org>"))
+    refs = uids(backend, "INBOX")
+    commands = backend.commands_sent
+    assert backend.add_label_many(refs[:4], "introgate/unexplained") == {}
+    assert backend.set_flags_many(refs[:2], [FLAGGED]) == {}
+    assert backend.commands_sent - commands == 3  # SELECT (writable), then one STORE each
+    backend.move(refs[0], "Archive")  # moved before (an interrupted pass): nothing to do
+    assert backend.move_many(refs[:4], "Archive") == {}
+    inbox = backend.fetch_headers(uids(backend, "INBOX"))
+    archive = backend.fetch_headers(uids(backend, "Archive"))
+    assert sorted(i.raw.split(b"<many-")[1][:1] for i in inbox) == [b"4", b"5"]
+    assert sorted(i.raw.split(b"<many-")[1][:1] for i in archive) == [b"0", b"1", b"2", b"3"]
+    assert [i.flags for i in inbox] == [frozenset(), frozenset()]
+    assert sorted(len(i.flags) for i in archive) == [1, 1, 2, 2]
+    assert all("introgate/unexplained" in i.flags and SEEN not in i.flags for i in archive)
+
+
+def test_a_renumbered_folder_fails_only_the_messages_listed_before(
+    dovecot: Dovecot, backend: ImapBackend
+) -> None:
+    for n in range(2):
+        dovecot.deliver(plain_message(message_id=f"<renumbered-{n}@example.org>"))
+    refs = uids(backend, "INBOX")
+    stale = [MessageRef("INBOX", f"1:{ref.key.split(':')[1]}") for ref in refs]
+    failed = backend.add_label_many([*stale, *refs], "introgate/known")
+    assert sorted(failed) == sorted(stale)
+    assert all("was renumbered" in str(exc) for exc in failed.values())
+    assert all("introgate/known" in i.flags for i in backend.fetch_headers(refs))

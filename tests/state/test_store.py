@@ -190,3 +190,20 @@ def test_an_existing_state_file_reads_back_every_status_and_keeps_its_codes(
     assert {s.value for s in DraftStatus} == DRAFT_CODES
     assert stored_codes(path, "processed") == PROCESSED_CODES
     assert stored_codes(path, "drafts") == DRAFT_CODES
+
+
+def test_a_failed_part_of_a_transaction_is_undone_alone(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "state.sqlite3") as store:
+        with store.transaction():
+            store.messages.record("a", MessageRef("INBOX", "1"), status=ProcessedStatus.DONE)
+            try:
+                with store.transaction():
+                    store.messages.record(
+                        "a", MessageRef("INBOX", "2"), status=ProcessedStatus.DONE
+                    )
+                    raise RuntimeError("this part fails")
+            except RuntimeError:
+                pass
+            store.messages.record("a", MessageRef("INBOX", "3"), status=ProcessedStatus.DONE)
+        kept = store.messages.settled_among("a", [MessageRef("INBOX", str(n)) for n in (1, 2, 3)])
+    assert kept == {"INBOX/1", "INBOX/3"}

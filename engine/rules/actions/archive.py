@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from introgate.backends.base import FolderRole
 from introgate.rules.actions.base import Action, ActionContext, ActionOutcome, MoveAction
-from introgate.rules.actions.move import move_to
+from introgate.rules.actions.move import move_all_to, move_to
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,9 @@ class Archive(MoveAction):
     def apply(self, ctx: ActionContext) -> ActionOutcome:
         folder = ctx.backend.folder_for(FolderRole.ARCHIVE)
         return move_to(ctx, "archive", folder, "archived")
+
+    def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
+        if not contexts or contexts[0].dry_run:
+            return super().apply_many(contexts)
+        folder = contexts[0].backend.folder_for(FolderRole.ARCHIVE)
+        return move_all_to(self, contexts, "archive", folder, "archived")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -11,6 +13,7 @@ from typing_extensions import override
 from introgate.backends.base import MailboxBackend
 from introgate.config import Settings
 from introgate.drafts import Drafter
+from introgate.errors import ConnectionLost
 from introgate.facts import MessageFacts
 from introgate.mail import MessageRef
 from introgate.rules.conditions.base import MessageView
@@ -93,6 +96,24 @@ class Action(ABC):
     def apply(self, ctx: ActionContext) -> ActionOutcome:
         """Do it, or with ``ctx.dry_run`` say what would be done and change nothing."""
 
+    def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
+        """``apply`` for several messages: an outcome, or what failed, for each.
+
+        One by one here, each message's state writes all or none; actions whose backend
+        can change many messages in one request (labels, flags, moves) override it. A
+        lost connection raises: it ends the pass.
+        """
+        results: list[ActionOutcome | Exception] = []
+        for ctx in contexts:
+            try:
+                with nullcontext() if ctx.dry_run else ctx.store.transaction():
+                    results.append(self.apply(ctx))
+            except ConnectionLost:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the failure belongs to this message alone
+                results.append(exc)
+        return results
+
 
 class FixedAction(Action, ABC):
     """An action that is the same for every message it applies to."""
@@ -126,6 +147,16 @@ class SystemFlagAction(FixedAction, ABC):
         ctx.backend.set_flags(ref, [self.system_flag])
         return ActionOutcome(self.type, self.done, True, self.describe())
 
+    def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
+        refs = mailbox_refs(contexts)
+        if refs is None:
+            return super().apply_many(contexts)
+        failed = contexts[0].backend.set_flags_many(refs, [self.system_flag])
+        return [
+            failed.get(ref) or ActionOutcome(self.type, self.done, True, self.describe())
+            for ref in refs
+        ]
+
 
 class MoveAction(FixedAction, ABC):
     """An action that takes the message out of its folder; it runs last, and only one does."""
@@ -137,6 +168,23 @@ class MoveAction(FixedAction, ABC):
 def apply_and_audit(action: Action, ctx: ActionContext) -> ActionOutcome:
     """Apply one action; a real one (not a dry run) leaves its outcome in the audit log."""
     outcome = action.apply(ctx)
+    _audit(ctx, outcome)
+    return outcome
+
+
+def apply_and_audit_many(
+    action: Action, contexts: Sequence[ActionContext]
+) -> list[ActionOutcome | Exception]:
+    """``apply_and_audit`` of one action on several messages, changed together where the
+    backend can; what failed is returned for its message, not raised."""
+    results = action.apply_many(contexts)
+    for ctx, result in zip(contexts, results, strict=True):
+        if isinstance(result, ActionOutcome):
+            _audit(ctx, result)
+    return results
+
+
+def _audit(ctx: ActionContext, outcome: ActionOutcome) -> None:
     if not ctx.dry_run:
         ctx.store.audit.record(
             ctx.account,
@@ -145,7 +193,16 @@ def apply_and_audit(action: Action, ctx: ActionContext) -> ActionOutcome:
             {"summary": outcome.summary, "changed": outcome.changed, **outcome.detail},
             pass_id=ctx.pass_id,
         )
-    return outcome
+
+
+def mailbox_refs(contexts: Sequence[ActionContext]) -> list[MessageRef] | None:
+    """The messages a real change to several at once is for; None when that cannot be
+    (a dry run, a message not in a mailbox, or different mailboxes): then one by one."""
+    if not contexts or any(ctx.dry_run or ctx.facts.ref is None for ctx in contexts):
+        return None
+    if any(ctx.backend is not contexts[0].backend for ctx in contexts):
+        return None
+    return [ctx.facts.ref for ctx in contexts if ctx.facts.ref is not None]
 
 
 def message_ref(ctx: ActionContext, action: str) -> MessageRef:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
@@ -13,6 +14,7 @@ from introgate.rules.actions.base import (
     ActionContext,
     ActionOutcome,
     FixedAction,
+    mailbox_refs,
     message_ref,
 )
 from introgate.rules.setting_types import one_or_many
@@ -60,3 +62,13 @@ class Label(FixedAction):
             return ActionOutcome("label", f"would label {self.value}", False, self.describe())
         ctx.backend.add_label(ref, self.value)
         return ActionOutcome("label", f"label {self.value}", True, self.describe())
+
+    def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
+        refs = mailbox_refs(contexts)
+        if refs is None:
+            return super().apply_many(contexts)
+        failed = contexts[0].backend.add_label_many(refs, self.value)
+        return [
+            failed.get(ref) or ActionOutcome("label", f"label {self.value}", True, self.describe())
+            for ref in refs
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
@@ -12,6 +13,7 @@ from introgate.rules.actions.base import (
     ActionContext,
     ActionOutcome,
     MoveAction,
+    mailbox_refs,
     message_ref,
 )
 
@@ -26,6 +28,23 @@ def move_to(ctx: ActionContext, kind: str, folder: str, done: str) -> ActionOutc
         return ActionOutcome(kind, f"would move to {folder}", False, detail)
     ctx.backend.move(ref, folder)
     return ActionOutcome(kind, done, True, detail)
+
+
+def move_all_to(
+    action: Action, contexts: Sequence[ActionContext], kind: str, folder: str, done: str
+) -> list[ActionOutcome | Exception]:
+    """``move_to`` for several messages: one move to ``folder`` for all of them."""
+    refs = mailbox_refs(contexts)
+    if refs is None:
+        return Action.apply_many(action, contexts)
+    detail = {"type": kind, "folder": folder}
+    failed = contexts[0].backend.move_many(refs, folder)
+    return [
+        ActionOutcome(kind, f"already in {folder}", False, detail)
+        if ref.folder == folder
+        else failed.get(ref) or ActionOutcome(kind, done, True, detail)
+        for ref in refs
+    ]
 
 
 @dataclass(frozen=True)
@@ -46,3 +65,6 @@ class Move(MoveAction):
 
     def apply(self, ctx: ActionContext) -> ActionOutcome:
         return move_to(ctx, "move", self.folder, f"moved to {self.folder}")
+
+    def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
+        return move_all_to(self, contexts, "move", self.folder, f"moved to {self.folder}")

@@ -51,6 +51,7 @@ class Database:
                     f"state file {path}: cannot create its folder: {exc.strerror or exc}"
                 ) from exc
         self._db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+        self._depth = 0  # savepoints open inside the current transaction
         try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -85,7 +86,26 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Several writes that commit together or not at all."""
+        """Several writes that commit together or not at all.
+
+        Inside another transaction it is a savepoint: its writes are undone alone when it
+        fails, and commit with the outer one. So a pass can write a whole chunk in one
+        commit while each part that writes several rows stays all-or-nothing.
+        """
+        if self._db.in_transaction:
+            self._depth += 1
+            name = f"part{self._depth}"
+            self._db.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            self._db.execute(f"RELEASE {name}")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield

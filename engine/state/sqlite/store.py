@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from introgate.state.sqlite.audit import SqliteAuditLog
@@ -31,6 +32,10 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Writes of any parts that commit together (a savepoint inside another one)."""
+        return self._db.transaction()
 
     def problems(self, *, thorough: bool = False) -> list[str]:
         """What SQLite's check finds in the file: [] when it is sound."""
