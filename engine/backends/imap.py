@@ -866,7 +866,7 @@ class ImapBackend(MailboxBackend):
         ):
             return super().add_label_many(refs, label)
 
-        def store(client: IMAPClient, uids: list[int]) -> None:
+        def store(client: IMAPClient, _folder: str, uids: list[int]) -> None:
             if b"X-GM-EXT-1" in self._capabilities:
                 client.add_gmail_labels(uids, [label], silent=True)
             else:
@@ -882,7 +882,7 @@ class ImapBackend(MailboxBackend):
         if len(refs) < 2 or not wanted or self._overrides("set_flags"):
             return super().set_flags_many(refs, wanted)
 
-        def store(client: IMAPClient, uids: list[int]) -> None:
+        def store(client: IMAPClient, _folder: str, uids: list[int]) -> None:
             client.add_flags(uids, wanted, silent=True)
 
         done = self._at_once(refs, f"flagging {len(refs)} messages", store)
@@ -899,7 +899,7 @@ class ImapBackend(MailboxBackend):
             # COPY + UID EXPUNGE and Gmail's label change stay one message at a time
             return super().move_many(refs, folder)
 
-        def move(client: IMAPClient, uids: list[int]) -> None:
+        def move(client: IMAPClient, source: str, uids: list[int]) -> None:
             self._ensure(client, folder)
             present = set(client.search(["UID", ",".join(str(uid) for uid in uids)]))
             for uid in uids:
@@ -907,6 +907,7 @@ class ImapBackend(MailboxBackend):
                     log.info("%s: UID %d is no longer there; nothing to move", self._where, uid)
             if present:
                 client.move(sorted(present), folder)
+                self._moved_out(source, len(present))
 
         done = self._at_once(leaving, f"moving {len(leaving)} messages to {folder!r}", move)
         return super().move_many(refs, folder) if done is None else done
@@ -930,7 +931,7 @@ class ImapBackend(MailboxBackend):
         self,
         refs: Sequence[MessageRef],
         doing: str,
-        command: Callable[[IMAPClient, list[int]], None],
+        command: Callable[[IMAPClient, str, list[int]], None],
         *,
         labels: bool = False,
     ) -> dict[MessageRef, Exception] | None:
@@ -962,7 +963,7 @@ class ImapBackend(MailboxBackend):
                                 f"{selected.uidvalidity}); rescan before acting"
                             )
                     if uids:
-                        command(client, uids)
+                        command(client, folder, uids)
         except BackendError as exc:
             log.debug("%s: %s at once failed (%s); one by one", self._where, doing, exc)
             return None
@@ -990,11 +991,11 @@ class ImapBackend(MailboxBackend):
                 self._expunge_one(client, ref, uid)
             self._moved_out(ref.folder)
 
-    def _moved_out(self, folder: str) -> None:
-        """Our own move's EXPUNGE came with the move command: the folder's size follows."""
+    def _moved_out(self, folder: str, count: int = 1) -> None:
+        """Our own move's EXPUNGEs came with the move command: the folder's size follows."""
         current = self._selected
         if current is not None and current.folder == folder:
-            self._selected = replace(current, exists=max(0, current.exists - 1))
+            self._selected = replace(current, exists=max(0, current.exists - count))
 
     def _is_gmail_archive(self, client: IMAPClient, ref: MessageRef, folder: str) -> bool:
         return (
