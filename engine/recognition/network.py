@@ -1,8 +1,9 @@
 """A network file compiled once: which mails belong to it and which of them are requests.
 
 Everything network-specific is data from the file; this module only knows the order of
-evidence the formats page recommends: the network's own headers first, then the sender,
-then subject and body phrases.
+evidence: the sender's domain says whose mail it is (any address there: networks change
+their senders), the network's own headers come first, then subject and body phrases,
+and at each step the signals of mail that is no request are decisive over a request's.
 """
 
 from __future__ import annotations
@@ -197,10 +198,12 @@ class CompiledNetwork:
         either, the mail is not understood. A federated network (no domains) knows its
         mail by its headers alone: outcome None there means "not this network's".
         """
+        present = [(name, value) for name, value in headers if name in self.decisive_headers]
+        if not present and not self.domains:
+            return Reading(self.name, None)  # the common case: a mailing list's List-ID
         found = (f"sender at {sender_domain}, a {self.label} domain",) if sender_domain else ()
         reading = Reading(self.name, None, matched=found)
         unknown: list[str] = []
-        present = [(name, value) for name, value in headers if name in self.decisive_headers]
         for name, value in present:
             for request_type in self.request_types:
                 for header, pattern in request_type.headers:

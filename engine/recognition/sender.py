@@ -25,7 +25,10 @@ class Sender:
 def parse_sender(value: str) -> Sender:
     """The first mailbox as a mail client shows it: the last ``<...>`` address of the
     value (a display name may itself contain ``<``), else the first word with an ``@``."""
-    flat = " ".join(value.split())
+    # unfolded, runs of whitespace as one space (only built when there are any: this runs
+    # on every message of a mailbox)
+    ragged = "\n" in value or "\t" in value or "\r" in value or "  " in value
+    flat = " ".join(value.split()) if ragged else value
     start = flat.rfind("<")
     if start >= 0:
         end = flat.find(">", start)
