@@ -70,6 +70,14 @@ class DraftView:
     recipients: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Question:
+    """A waiting draft as the review page shows it."""
+
+    text: str  # without introgate's lines for the user
+    recipients: tuple[str, ...]  # whom it goes to now (a To: added by the user counts)
+
+
 class DraftReview:
     """Review operations for one account."""
 
@@ -299,12 +307,13 @@ class DraftReview:
 
     # -- edit -------------------------------------------------------------------
 
-    def question(self, record: DraftRecord) -> str | None:
-        """The question as it is in Drafts now, without introgate's lines for the user."""
+    def question(self, record: DraftRecord) -> Question | None:
+        """The question as it is in Drafts now, and whom it would be sent to."""
         found = self.settle_copies(record)
         if found is None:
             return None
-        return instructions.split(found[1])[1]
+        message = found[1]
+        return Question(instructions.split(message)[1], tuple(_recipients(message)))
 
     def settle_copies(self, record: DraftRecord) -> tuple[MessageRef, EmailMessage] | None:
         """The draft in Drafts, after finishing an edit a crash interrupted.

@@ -8,7 +8,7 @@ question was sent) is moved in the ledger directly, with the same causes.
 
 from __future__ import annotations
 
-from introgate.drafts.review import DraftReview
+from introgate.drafts.review import DraftReview, Question
 from introgate.errors import IntrogateError
 from introgate.introductions.draft_states import (
     IGNORED_BY_USER,
@@ -44,7 +44,7 @@ class Screening:
         ]
         return found[0] if found else None
 
-    def question(self, request: RequestRecord) -> str | None:
+    def question(self, request: RequestRecord) -> Question | None:
         """The drafted question as it is in Drafts now (None: no draft waiting)."""
         draft = self.draft_of(request)
         if draft is None or draft.status != DraftStatus.DRAFTED:

@@ -142,11 +142,14 @@ def create_app(
             return JSONResponse({"error": NO_SESSION}, status_code=403)
         request_id = request.path_params["request_id"]
 
-        def read(work: Desk) -> str | None:
+        def read(work: Desk) -> dict[str, Any]:
             record = work.request(request_id)
-            return work.screening(record.account).question(record)
+            found = work.screening(record.account).question(record)
+            if found is None:
+                return {"question": None, "recipients": []}
+            return {"question": found.text, "recipients": list(found.recipients)}
 
-        return await _answer(running_desk(), read, request_id, key="question")
+        return await _answer(running_desk(), read, request_id)
 
     async def act(request: Request) -> Response:
         if not access.allows_change(
@@ -171,11 +174,11 @@ def create_app(
             body = parsed if isinstance(parsed, dict) else {}
         request_id = request.path_params["request_id"]
 
-        def run(work: Desk) -> str:
+        def run(work: Desk) -> dict[str, Any]:
             record = work.request(request_id)
-            return action(work.screening(record.account), record, body)
+            return {"message": action(work.screening(record.account), record, body)}
 
-        return await _answer(running_desk(), run, request_id, key="message")
+        return await _answer(running_desk(), run, request_id)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
@@ -209,7 +212,7 @@ def create_app(
 
 
 async def _answer(
-    desk: DeskThread, work: Callable[[Desk], str | None], request_id: str, *, key: str
+    desk: DeskThread, work: Callable[[Desk], dict[str, Any]], request_id: str
 ) -> Response:
     """Run ``work``; a refusal is the engine's one line, a failure drops the connection."""
     if not _REQUEST_ID.fullmatch(request_id):
@@ -229,7 +232,7 @@ async def _answer(
         await desk.run(reconnect)
         return JSONResponse({"error": f"failed: {type(exc).__name__}"}, status_code=500)
     changes = await desk.run(lambda done: done.store.requests.changes())
-    return JSONResponse({key: result, "version": changes})
+    return JSONResponse(result | {"version": changes})
 
 
 def _json(raw: bytes) -> Any:

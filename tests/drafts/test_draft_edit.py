@@ -49,8 +49,9 @@ def test_an_edit_stopped_after_storing_the_new_draft_is_finished_on_the_next_loo
     with SqliteStore(settings.state.path) as store, open_backend(account) as backend:
         review = DraftReview(settings, store, backend, account.name)
         record = review.records(DraftStatus.DRAFTED)[0]
-        original = review.question(record)
-        assert original
+        first = review.question(record)
+        assert first is not None
+        original = first.text
 
         def crash(ref: MessageRef) -> None:
             raise Crashed(ref.key)
@@ -61,7 +62,9 @@ def test_an_edit_stopped_after_storing_the_new_draft_is_finished_on_the_next_loo
                 review.edit(record, "Where do we know each other from?\n\nAlex")
         assert len(bodies(backend, FolderRole.DRAFTS, record.draft_id)) == 2
 
-        assert review.question(record) == "Where do we know each other from?\n\nAlex\n"
+        settled = review.question(record)
+        assert settled is not None
+        assert settled.text == "Where do we know each other from?\n\nAlex\n"
 
         in_drafts = bodies(backend, FolderRole.DRAFTS, record.draft_id)
         assert len(in_drafts) == 1 and in_drafts[0].endswith(

@@ -32,6 +32,7 @@ from introgate.demo import CONTACTS_VCF, demo_messages, linkedin_invitation, wri
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+HOSTILE_NOTE = "<script>alert(2)</script> we met at <b>the</b> fair"
 ARTIFACTS = Path(os.environ.get("INTROGATE_ARTIFACTS") or REPO / "tests" / "artifacts")
 
 IMAP_CONFIG = """\
@@ -74,11 +75,16 @@ def missing(message: str) -> None:
     pytest.skip(message)
 
 
-def hostile_request() -> bytes:
-    """A LinkedIn invitation from someone whose name is HTML."""
-    return linkedin_invitation(
-        HOSTILE_NAME, "img-x", "Recruiter", language="en", note=None, mutual=4, minutes_ago=5
-    ).as_bytes()
+def hostile_requests() -> list[bytes]:
+    """LinkedIn invitations from someone whose name is HTML, and with a note that is."""
+    return [
+        linkedin_invitation(
+            HOSTILE_NAME, "img-x", "Recruiter", language="en", note=None, mutual=4, minutes_ago=5
+        ).as_bytes(),
+        linkedin_invitation(
+            "Eve Noter", "eve-noter", "Sales", language="en", note=HOSTILE_NOTE, minutes_ago=4
+        ).as_bytes(),
+    ]
 
 
 def introgate(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -144,7 +150,8 @@ class Mailbox:
 def maildir_mailbox(base: Path) -> Mailbox:
     config = write_demo(base / "demo")
     mailbox = Mailbox("maildir", config)
-    mailbox.deliver(hostile_request())
+    for raw in hostile_requests():
+        mailbox.deliver(raw)
     mailbox.run_pass()
     return mailbox
 
@@ -168,7 +175,8 @@ def imap_mailbox(base: Path) -> Iterator[Mailbox]:
         mailbox = Mailbox("imap", config, server)
         for mail in demo_messages():
             server.deliver(mail.message.as_bytes())
-        server.deliver(hostile_request())
+        for raw in hostile_requests():
+            server.deliver(raw)
         mailbox.run_pass()
         yield mailbox
     finally:

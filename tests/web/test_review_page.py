@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 
@@ -10,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from introgate.backends import FolderRole
 from introgate.demo import linkedin_invitation
 
-from .conftest import HOSTILE_NAME, Mailbox, ReviewServer, save_screenshot
+from .conftest import HOSTILE_NAME, HOSTILE_NOTE, Mailbox, ReviewServer, save_screenshot
 
 JAMES = "https://www.linkedin.com/comm/in/jamesobrien"
 ANNA = "https://www.linkedin.com/comm/in/anna-schaefer-7b21"
@@ -50,7 +51,7 @@ def test_the_queue_shows_the_demos_requests_by_state(
             "lena@norden.social",
             HOSTILE_NAME,
         ],
-        "noted": ["Priya Raman", "Jörg Müller", "Tom Becker"],
+        "noted": ["Priya Raman", "Jörg Müller", "Tom Becker", "Eve Noter"],
         "known": ["Maria Gonzalez"],
     }
     for group, names in expected.items():
@@ -105,7 +106,12 @@ def test_i_know_this_person_moves_the_card_and_writes_the_allowlist_and_undo_tak
 
 def test_ignore_by_keyboard_moves_the_draft_to_trash(page: Page, mailbox: Mailbox) -> None:
     draft = draft_id(mailbox, "Katrin Weiß")
-    card(page, "Katrin Weiß").locator(".meta").click()  # selects the card
+    card(page, "Chris Miller").locator(".meta").click()  # selects the card
+    page.keyboard.press("j")  # Katrin Weiß's card is the next one
+    expect(card(page, "Katrin Weiß")).to_have_class(re.compile(r"\bselected\b"))
+    page.keyboard.press("k")
+    expect(card(page, "Chris Miller")).to_have_class(re.compile(r"\bselected\b"))
+    page.keyboard.press("j")
     page.keyboard.press("x")
 
     expect(in_group(page, "dismissed", "Katrin Weiß")).to_have_count(1)
@@ -151,12 +157,18 @@ def test_copy_and_open_profile_opens_the_profile_copies_the_text_and_marks_it_se
     assert page.evaluate("navigator.clipboard.readText()") == question
     assert mailbox.requests()["Anna Schäfer"]["state"] == "question_sent"
 
+    in_group(page, "waiting", "Anna Schäfer").get_by_role("button", name="Undo").click()
+    expect(in_group(page, "asked", "Anna Schäfer")).to_have_count(1)
+    assert mailbox.requests()["Anna Schäfer"]["state"] == "asked"
+
 
 def test_a_hostile_name_shows_as_text_and_runs_nothing(page: Page, mailbox: Mailbox) -> None:
     hostile = page.locator("article.card .name", has_text=HOSTILE_NAME)
     expect(hostile).to_have_count(1)
     expect(hostile).to_have_text(HOSTILE_NAME)
-    assert page.locator("article.card img").count() == 0
+    note = card(page, "Eve Noter").locator("blockquote.note")
+    expect(note).to_contain_text(HOSTILE_NOTE)
+    assert page.locator("article.card img, article.card b, main script").count() == 0
     # the page fixture fails the test if any alert() ran
 
 

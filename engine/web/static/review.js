@@ -72,9 +72,21 @@
       area.value = answer.question;
       area.dataset.saved = answer.question;
       area.disabled = false;
+      area.dataset.recipients = JSON.stringify(answer.recipients);
+      offerSending(cardOf(area), answer.recipients);
     } catch (e) {
       area.placeholder = `(cannot read the draft: ${e.message})`;
     }
+  }
+
+  // a To: added to the draft (here or in a mail client) makes it sendable by e-mail
+  function offerSending(card, recipients) {
+    if (!recipients.length || card.querySelector('button[data-act="send"]')) return;
+    const button = document.createElement("button");
+    button.dataset.act = "send";
+    button.textContent = `Send by e-mail to ${recipients.join(", ")}`;
+    const actions = card.querySelector(".actions");
+    actions.insertBefore(button, actions.querySelector('button[data-act="know"]'));
   }
 
   const watcher = new IntersectionObserver(
@@ -182,17 +194,22 @@
     const keep = current;
     const texts = {};
     document.querySelectorAll("article.card textarea").forEach((area) => {
-      if (area.dataset.saved !== undefined) texts[idOf(cardOf(area))] = area.dataset.saved;
+      if (area.dataset.saved !== undefined) {
+        texts[idOf(cardOf(area))] = [area.dataset.saved, area.dataset.recipients || "[]"];
+      }
     });
     const parsed = new DOMParser().parseFromString(html, "text/html");
     groupsRoot.replaceChildren(...parsed.body.childNodes);
     document.querySelectorAll("article.card textarea").forEach((area) => {
       const id = idOf(cardOf(area));
       if (texts[id] !== undefined) {
-        area.value = texts[id];
-        area.dataset.saved = texts[id];
+        const [saved, recipients] = texts[id];
+        area.value = saved;
+        area.dataset.saved = saved;
+        area.dataset.recipients = recipients;
         area.dataset.loading = "1";
         area.disabled = false;
+        offerSending(cardOf(area), JSON.parse(recipients));
       }
     });
     watchQuestions();
