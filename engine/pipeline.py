@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from introgate.acting import Planned, act_together, failure_text
 from introgate.backends.base import MailboxBackend, ScanResult
 from introgate.checkpoint import Checkpoint
 from introgate.config import Account, Settings
@@ -41,7 +42,6 @@ from introgate.mail import MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
-from introgate.rules.actions.base import Action, apply_and_audit_many
 from introgate.rules.reload import RuleReloader
 from introgate.state import ProcessedStatus, StateStore
 
@@ -634,29 +634,21 @@ class _FolderPass:
     def _act(self, waiting: list[_Decided], report: PassReport) -> None:
         """Make the changes of ``waiting``, recorded pending before and done after.
 
-        Stage by stage (labels and flags, drafts, moves), each message's actions in its
-        own order; an action shared by several messages is one request to the backend.
-        A message whose action fails gets no further actions, as when it was alone.
+        See ``introgate.acting``: an action shared by several messages is one request.
         """
         if not self.dry_run:
             with self.store.transaction():
                 for entry in waiting:
                     self._record(entry.decision, ProcessedStatus.PENDING)
-        for stage in sorted({step.action.stage for entry in waiting for step in entry.plan}):
-            rounds: list[list[tuple[_Decided, Step]]] = []
-            for entry in waiting:
-                steps = [step for step in entry.plan if step.action.stage == stage]
-                for position, step in enumerate(steps):
-                    if position == len(rounds):
-                        rounds.append([])
-                    rounds[position].append((entry, step))
-            for members in rounds:
-                groups: dict[Action, list[tuple[_Decided, Step]]] = {}
-                for entry, step in members:
-                    if not entry.failed:
-                        groups.setdefault(step.action, []).append((entry, step))
-                for action, group in groups.items():
-                    self._apply(action, group)
+        planned = [Planned(entry.plan) for entry in waiting]
+        act_together(planned, self._context, self._writing)
+        for entry, one in zip(waiting, planned, strict=True):
+            entry.decision.outcomes.extend(one.outcomes)
+            if one.failed is not None:
+                action, exc = one.failed
+                entry.failed = True
+                entry.decision.error = failure_text(f"action {action.type}", exc)
+                log.debug("failure on %s", entry.decision.ref.state_key, exc_info=exc)
         with self._writing():
             for entry in waiting:
                 if entry.failed:
@@ -667,18 +659,6 @@ class _FolderPass:
             entry.decision.message_id for entry in waiting if entry.decision.message_id
         )
         self._hand_over_done(report)
-
-    def _apply(self, action: Action, group: list[tuple[_Decided, Step]]) -> None:
-        contexts = [self._context(step.facts) for _entry, step in group]
-        with self._writing():
-            results = apply_and_audit_many(action, contexts)
-        for (entry, _step), result in zip(group, results, strict=True):
-            if isinstance(result, Exception):
-                entry.failed = True
-                entry.decision.error = _failure_text(f"action {action.type}", result)
-                log.debug("failure on %s", entry.decision.ref.state_key, exc_info=result)
-            else:
-                entry.decision.outcomes.append(result)
 
     def _writing(self) -> contextlib.AbstractContextManager[None]:
         """One transaction for the state writes inside (none are made in a dry run)."""
@@ -788,19 +768,9 @@ def _guard(
         raise
     except Exception as exc:  # any failure: that is the point of the guard
         failed = decision or Decision(ref=ref, message_id=None, subject="", sender="")
-        failed.error = _failure_text(current.name, exc)
+        failed.error = failure_text(current.name, exc)
         failures.append(failed)
         log.debug("failure on %s", ref.state_key, exc_info=True)
-
-
-def _failure_text(step: str, exc: BaseException) -> str:
-    """``step: Error: what it said``, the error a decision carries."""
-    return f"{step}: {type(exc).__name__}: {_one_line(str(exc))}"
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 # labels introgate's rules attach (introgate/unexplained, introgate/introduced, ...): a

@@ -138,6 +138,13 @@ class MailboxBackend(ABC):
         """``move`` of each of ``refs`` to ``folder``; what failed, by message."""
         return _each(refs, lambda ref: self.move(ref, folder))
 
+    def find_by_message_ids(
+        self, folder: str, message_ids: Sequence[str]
+    ) -> dict[str, list[MessageRef]]:
+        """``find_by_message_id`` for several: the ones found, by Message-ID."""
+        found = {mid: self.find_by_message_id(folder, mid) for mid in dict.fromkeys(message_ids)}
+        return {mid: refs for mid, refs in found.items() if refs}
+
     def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:
         """Every message in ``folder`` by its Message-ID, read at once (a small folder)."""
         parser = BytesHeaderParser(policy=compat32)

@@ -114,6 +114,8 @@ _FULL_CHUNK_DIVISOR = 10
 # RFC 3501 atom-specials: a keyword may contain none of these (nor non-ASCII)
 _NOT_IN_ATOM = set('(){ %*"\\]')
 _CORRESPONDENCE_CHECKS = 20
+# Message-IDs OR-ed into one SEARCH: well below servers' command length limits (64 KiB)
+_IDS_PER_SEARCH = 100
 
 
 def _default_port(settings: ImapSettings) -> int:
@@ -802,6 +804,33 @@ class ImapBackend(MailboxBackend):
                 for uid in uids
                 if uid in headers and _same_id(str(headers[uid].get("Message-ID", "")), message_id)
             ]
+
+    def find_by_message_ids(
+        self, folder: str, message_ids: Sequence[str]
+    ) -> dict[str, list[MessageRef]]:
+        """One SEARCH for up to ``_IDS_PER_SEARCH`` Message-IDs at a time (OR of them)."""
+        wanted = {" ".join(mid.split()): mid for mid in message_ids if mid.strip()}
+        found: dict[str, list[MessageRef]] = {}
+        if not wanted:
+            return found
+        with self._reading(folder, f"searching {folder!r} by Message-ID") as view:
+            if view is None:
+                return found
+            client, validity = view
+            ids = list(wanted)
+            for start in range(0, len(ids), _IDS_PER_SEARCH):
+                part = ids[start : start + _IDS_PER_SEARCH]
+                criteria = ["OR"] * (len(part) - 1)
+                for mid in part:
+                    criteria += ["HEADER", "Message-ID", mid]
+                uids = _search(client, criteria)
+                # SEARCH HEADER is a substring match: keep only exact Message-IDs
+                for uid, headers in sorted(self._header_of(client, uids, "MESSAGE-ID").items()):
+                    mid = " ".join(str(headers.get("Message-ID", "")).split())
+                    if mid in wanted:
+                        ref = MessageRef(folder, f"{validity}:{uid}")
+                        found.setdefault(wanted[mid], []).append(ref)
+        return found
 
     def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
         with self._reading(folder, f"searching {folder!r} by {header}") as view:

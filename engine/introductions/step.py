@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from introgate.acting import Planned, act_together
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
 from introgate.decide import MessageDecision, decide
@@ -30,6 +31,7 @@ from introgate.introductions.draft_states import follow_draft
 from introgate.introductions.facts import RequestFacts
 from introgate.introductions.matching import Match, MatchReason, OpenRequests, Sender
 from introgate.introductions.records import introduction_sender, request_record
+from introgate.mail import MessageRef
 from introgate.people import KnownPeople, person_keys
 from introgate.recognition import Recogniser, Recognition, Requester, RequestNotification
 from introgate.rules import Action, ActionContext, ActionOutcome, RuleSet
@@ -181,7 +183,11 @@ class Introductions:
             return []
         self.follow_drafts()
         self.expire()
-        return [self._follow_up(record) for record in self.store.requests.unsettled(self.account)]
+        follow_ups: dict[str, FollowUp] = {}
+        for group in _one_per_mail(self.store.requests.unsettled(self.account)):
+            for follow_up in self._follow_up_all(group):
+                follow_ups[follow_up.request.request_id] = follow_up
+        return list(follow_ups.values())
 
     def follow_drafts(self) -> None:
         """A drafted, sent, allowed or discarded question moves its request along."""
@@ -205,63 +211,124 @@ class Introductions:
                     at=_stamp(now),
                 )
 
-    def _follow_up(self, record: RequestRecord) -> FollowUp:
-        follow_up = FollowUp(record)
-        try:
-            facts, recognition = self._request_mail(record)
-            facts.lifecycle = RequestFacts(record=record)
-            decided = decide(facts, recognition, self.rules, self._is_known, now=self.clock())
-            for step in decided.plan:
-                follow_up.outcomes.append(self._apply(step.action, step.facts))
-        except Exception as exc:
-            follow_up.error = f"{type(exc).__name__}: {exc}"
-            log.exception("%s: following up request %s failed", self.account, record.request_id)
-            return follow_up
+    def _follow_up_all(self, records: list[RequestRecord]) -> list[FollowUp]:
+        """The rules on the mail of each request, their changes made together.
+
+        Each request is marked acted on once its own actions all ran; one whose action
+        failed is not, so the next pass runs its rules again (the actions are idempotent).
+        """
+        mails = self._request_mails(records)
+        follow_ups: list[FollowUp] = []
+        together: list[tuple[FollowUp, Planned]] = []
+        for record in records:
+            follow_up = FollowUp(record)
+            follow_ups.append(follow_up)
+            try:
+                facts, recognition = mails[record.request_id]
+                facts.lifecycle = RequestFacts(record=record)
+                decided = decide(facts, recognition, self.rules, self._is_known, now=self.clock())
+                if facts.ref is None:  # the mail is gone: only what needs no mail runs
+                    for step in decided.plan:
+                        follow_up.outcomes.append(self._apply(step.action, step.facts))
+                else:
+                    together.append((follow_up, Planned(decided.plan)))
+                    continue
+            except Exception as exc:  # noqa: BLE001 - logged with its traceback in _failed
+                self._failed(follow_up, exc)
+                continue
+            self._acted(follow_up)
+        act_together([one for _, one in together], self._context, self.store.transaction)
+        for follow_up, one in together:
+            follow_up.outcomes.extend(one.outcomes)
+            if one.failed is not None:
+                self._failed(follow_up, one.failed[1])
+            else:
+                self._acted(follow_up)
+        return follow_ups
+
+    def _failed(self, follow_up: FollowUp, exc: Exception) -> None:
+        follow_up.error = f"{type(exc).__name__}: {exc}"
+        log.error(
+            "%s: following up request %s failed",
+            self.account,
+            follow_up.request.request_id,
+            exc_info=exc,
+        )
+
+    def _acted(self, follow_up: FollowUp) -> None:
+        record = follow_up.request
         self.store.requests.mark_acted(record.request_id, record.state)
         for outcome in follow_up.outcomes:
             log.info(
                 "request of %s is %s: %s", record.requester, record.state.value, outcome.summary
             )
-        return follow_up
+
+    def _context(self, facts: MessageFacts) -> ActionContext:
+        return ActionContext(
+            account=self.account,
+            settings=self.settings,
+            backend=self.backend,
+            store=self.store,
+            drafter=self.drafter,
+            facts=facts,
+            dry_run=self.dry_run,
+            pass_id=self.pass_id,
+        )
 
     def _apply(self, action: Action, facts: MessageFacts) -> ActionOutcome:
         if facts.ref is None and action.type not in {"withdraw_draft"}:
             return ActionOutcome(action.type, "not done: the request mail was not found", False)
-        return apply_and_audit(
-            action,
-            ActionContext(
-                account=self.account,
-                settings=self.settings,
-                backend=self.backend,
-                store=self.store,
-                drafter=self.drafter,
-                facts=facts,
-                dry_run=self.dry_run,
-                pass_id=self.pass_id,
-            ),
-        )
+        return apply_and_audit(action, self._context(facts))
 
-    def _request_mail(self, record: RequestRecord) -> tuple[MessageFacts, Recognition]:
-        """The request's notification where it is now (back home or archived), recognised.
+    def _request_mails(
+        self, records: list[RequestRecord]
+    ) -> dict[str, tuple[MessageFacts, Recognition]]:
+        """Each request's notification where it is now (back home or archived), recognised;
+        one search per folder for all of them, then one fetch.
 
         Not found (the user deleted or filed it): facts from the record alone, so the rules
         can still withdraw the draft.
         """
-        message_id = record.notification_message_id
-        for folder in self._folders(record):
-            refs = self.backend.find_by_message_id(folder, message_id) if message_id else []
-            items = self.backend.fetch_full(refs[:1])
-            if items:
-                facts = facts_from_headers(items[0].ref, items[0].raw)
-                recognition = self.recogniser.recognise(items[0].raw)
-                return facts, _only(recognition, record, self._request_id, facts)
-        facts = facts_from_headers(None, b"")
-        notification = RequestNotification(
-            network=record.network,
-            kind="connection_request",
-            requester=Requester(name=record.requester, profile_url=record.profile_url),
-        )
-        return facts, Recognition(message_id, [notification])
+        found: dict[str, MessageRef] = {}
+        folders = {record.request_id: self._folders(record) for record in records}
+        for folder in dict.fromkeys(f for each in folders.values() for f in each):
+            wanted: dict[str, list[RequestRecord]] = {}
+            for record in records:
+                message_id = record.notification_message_id
+                if (
+                    message_id
+                    and record.request_id not in found
+                    and folder in folders[record.request_id]
+                ):
+                    wanted.setdefault(message_id, []).append(record)
+            there = self.backend.find_by_message_ids(folder, list(wanted))
+            for message_id, refs in there.items():
+                for record in wanted[message_id]:
+                    found[record.request_id] = refs[0]
+        items = {item.ref: item for item in self.backend.fetch_full(list(found.values()))}
+        mails: dict[str, tuple[MessageFacts, Recognition]] = {}
+        for record in records:
+            ref = found.get(record.request_id)
+            item = items.get(ref) if ref is not None else None
+            if item is not None:
+                facts = facts_from_headers(item.ref, item.raw)
+                recognition = self.recogniser.recognise(item.raw)
+                mails[record.request_id] = (
+                    facts,
+                    _only(recognition, record, self._request_id, facts),
+                )
+                continue
+            facts = facts_from_headers(None, b"")
+            notification = RequestNotification(
+                network=record.network,
+                kind="connection_request",
+                requester=Requester(name=record.requester, profile_url=record.profile_url),
+            )
+            mails[record.request_id] = (
+                facts,
+                Recognition(record.notification_message_id, [notification]),
+            )
+        return mails
 
     def _folders(self, record: RequestRecord) -> list[str]:
         """Where the request's mail may be: archived (usually), or back where it was found
@@ -273,6 +340,22 @@ class Introductions:
 
     def _is_known(self, request: RequestNotification) -> bool:
         return self.known.is_known(request.requester) if self.known else False
+
+
+def _one_per_mail(records: list[RequestRecord]) -> list[list[RequestRecord]]:
+    """Requests in groups with one request per mail: the requests of one digest follow up
+    one after another, each finding the mail where the one before left it."""
+    groups: list[list[RequestRecord]] = []
+    seen: dict[str | None, int] = {}
+    for record in records:
+        key = record.notification_message_id
+        index = seen.get(key, 0) if key else 0
+        if key:
+            seen[key] = index + 1
+        if index == len(groups):
+            groups.append([])
+        groups[index].append(record)
+    return groups
 
 
 def _only(
