@@ -35,6 +35,7 @@ from introgate.config import Account, Settings
 from introgate.decide import Step, decide, recognise
 from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
+from introgate.drafts.templates import ReplyTemplates
 from introgate.errors import ConnectionLost
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.introductions.step import FollowUp, Introductions
@@ -168,6 +169,8 @@ class Engine:
     settings: Settings
     recogniser: Recogniser
     rules: dict[str, Callable[[], RuleSet]]
+    # reply templates, compiled once (None: each pass's drafter compiles its own)
+    templates: ReplyTemplates | None = None
     # the time requests expire by; tests set it instead of sleeping
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -181,7 +184,7 @@ class Engine:
                 rules[account.name] = RuleReloader(settings, account, networks=networks).current
             else:
                 rules[account.name] = _fixed(load_rules(settings, account, networks=networks))
-        return cls(settings, recogniser, rules)
+        return cls(settings, recogniser, rules, ReplyTemplates(settings, networks))
 
     def run(
         self,
@@ -207,7 +210,7 @@ class Engine:
         settings, rules = self.settings, self.rules[account.name]()
         report = PassReport(account=account.name, dry_run=dry_run, pass_id=pass_id)
         known = KnownPeople(settings, store, backend, remember=not dry_run)
-        drafter = Drafter(settings, store, backend, account.name, known)
+        drafter = Drafter(settings, store, backend, account.name, known, self.templates)
         backfill = account.backfill
         if not dry_run and _draft_follow_due(backend):
             # before the scans, so the watched folder is what stays selected between passes

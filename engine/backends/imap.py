@@ -340,6 +340,8 @@ class ImapBackend(MailboxBackend):
         self._home: str | None = None
         self._side: IMAPClient | None = None
         self._side_folder: tuple[str, int] | None = None  # selected there: name, UIDVALIDITY
+        # the side connection's view may be behind: a new pass, or mail stored since
+        self._side_stale = True
 
     # -- connection -------------------------------------------------------------
 
@@ -472,12 +474,14 @@ class ImapBackend(MailboxBackend):
                 return
             selected = self._side_folder
             if selected is not None and selected[0] == folder:
-                client.noop()  # mail stored since (our own drafts) shows up in searches
+                if self._side_stale:
+                    client.noop()  # mail stored since (our own drafts) shows up in searches
             else:
                 self._side_folder = None
                 response = client.select_folder(folder, readonly=True)
                 selected = (folder, int(response[b"UIDVALIDITY"]))
                 self._side_folder = selected
+            self._side_stale = False
             yield client, selected[1]
 
     def _select(
@@ -584,6 +588,7 @@ class ImapBackend(MailboxBackend):
 
     def scan(self, folder: str, since: Checkpoint | None) -> ScanResult:
         self._home = folder
+        self._side_stale = True
         with self._talking(f"scanning {folder!r}") as client:
             still_selected = self._unchanged_by_noop(client, folder, since)
             if still_selected is not None:
@@ -1021,7 +1026,9 @@ class ImapBackend(MailboxBackend):
             self._moved_out(ref.folder)
 
     def _moved_out(self, folder: str, count: int = 1) -> None:
-        """Our own move's EXPUNGEs came with the move command: the folder's size follows."""
+        """Our own move's EXPUNGEs came with the move command: the folder's size follows
+        (and the side connection's view of the target folder is behind)."""
+        self._side_stale = True
         current = self._selected
         if current is not None and current.folder == folder:
             self._selected = replace(current, exists=max(0, current.exists - count))
@@ -1063,6 +1070,7 @@ class ImapBackend(MailboxBackend):
                     self._select_ref(client, ref, writable=True)
                     return
             self._select_ref(client, ref, writable=True)
+        self._side_stale = True
         client.copy([uid], folder)
 
     def _expunge_one(self, client: IMAPClient, ref: MessageRef, uid: int) -> None:
@@ -1071,6 +1079,7 @@ class ImapBackend(MailboxBackend):
         client.uid_expunge([uid])
 
     def append(self, folder: str, raw: bytes, flags: Iterable[str] = ()) -> None:
+        self._side_stale = True
         with self._talking(f"storing a message in {folder!r}") as client:
             self._ensure(client, folder)
             client.append(folder, raw, flags=tuple(flags))

@@ -86,13 +86,15 @@ class Drafter:
         backend: MailboxBackend,
         account: str,
         known: KnownPeople | None,
+        templates: ReplyTemplates | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.backend = backend
         self.account = account
         self.known = known
-        self.templates = ReplyTemplates(settings)
+        # compiled once per engine: a pass of the daemon must not read every network file
+        self.templates = templates or ReplyTemplates(settings)
         # read once, when first needed: the Message-IDs in the Drafts folder, and the
         # ledger's drafts by person key (both kept current with what this drafter adds)
         self._in_drafts: tuple[str, set[str]] | None = None

@@ -154,14 +154,15 @@ def _environment(folders: list[Path]) -> ImmutableSandboxedEnvironment:
 class ReplyTemplates:
     """The templates of one configuration, compiled once and reused for every draft."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, networks: NetworkRegistry | None = None) -> None:
+        """``networks``: the registry already read (the engine's), else read here."""
         self.folders: list[Path] = []
         if settings.templates.path is not None:
             self.folders.append(settings.templates.path)
         self.folders.append(shipped_templates_dir())
         self._env = _environment(self.folders)
         # valid network files only: a broken one is `introgate check`'s to report
-        self.networks, _ = NetworkRegistry.read(settings)
+        self.networks = networks if networks is not None else NetworkRegistry.read(settings)[0]
         # a user's template without an answer_on_network block borrows the shipped one's
         self._shipped_env = _environment(self.folders[-1:])
 
