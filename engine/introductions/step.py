@@ -87,7 +87,9 @@ class Introductions:
         read intact: a forged "message" must not restore a request or withdraw a draft.
         """
         if recognition.requests:
-            facts.lifecycle = RequestFacts(record=self._record_requests(facts, recognition))
+            record = self._record_requests(facts, recognition)
+            if record is not None:
+                facts.lifecycle = RequestFacts(record=record)
             return
         found = introduction_sender(facts, recognition)
         if found is None:
@@ -109,9 +111,18 @@ class Introductions:
                 request_id = self._request_id(facts, notification)
                 self.store.requests.move(request_id, RequestState.KNOWN, "requester known")
 
-    def _record_requests(self, facts: MessageFacts, recognition: Recognition) -> RequestRecord:
+    def _record_requests(
+        self, facts: MessageFacts, recognition: Recognition
+    ) -> RequestRecord | None:
+        """The message's first request, recorded; None when its sender check failed.
+
+        A notification the user's server says was forged is no one's request: it is
+        not followed, counted or shown for review, only flagged by the rules.
+        """
         first: RequestRecord | None = None
         for notification in recognition.requests:
+            if notification.authenticated is False:
+                continue
             record = request_record(self.account, facts, notification, self.clock())
             stored = self.store.requests.get(record.request_id) or self._would_add.get(
                 record.request_id
@@ -125,7 +136,6 @@ class Introductions:
                 self.store.requests.add(record, f"request recognised in {where}")
                 self._index = None
             first = first or stored or record
-        assert first is not None
         return first
 
     def _match(self, facts: MessageFacts, sender: Sender, preview: str) -> Match | None:
