@@ -32,7 +32,7 @@ from introgate.recognition.model import MESSAGE, Recognition, Requester, Request
 from introgate.recognition.names import placeholder_reason
 from introgate.recognition.network import CompiledNetwork, Reading
 from introgate.recognition.registry import NetworkRegistry
-from introgate.recognition.sender import parse_sender
+from introgate.recognition.sender import sender_domain
 
 log = logging.getLogger("introgate.recognition")
 
@@ -106,10 +106,10 @@ class Recogniser:
     def read_headers(self, headers: Message) -> Reading | None:
         """What the header block alone says; None when it is no network's mail.
 
-        The same steps as the start of ``recognise``: the sender by ``parse_sender``, the
-        network by its domain (or a federated network by its headers), then the network's
-        ``read_headers``. Only headers networks set are unfolded, and the subject is
-        decoded only for mail from a network's domain.
+        The same steps as the start of ``recognise``: the sender's domain as
+        ``parse_sender`` reads it, the network by its domain (or a federated network by
+        its headers), then the network's ``read_headers``. Only headers networks set are
+        unfolded, and the subject is decoded only for mail from a network's domain.
         """
         from_value = ""
         signals: list[tuple[str, str]] = []
@@ -125,7 +125,7 @@ class Recogniser:
                     subject = str(value)
             elif lowered in wanted:
                 signals.append((lowered, " ".join(str(value).split())))
-        domain = parse_sender(from_value).domain
+        domain = sender_domain(from_value)
         network = self._network_for_domain(domain)
         if network is not None:
             return network.read_headers(signals, decode_words(subject[:MAX_HEADER_CHARS]), domain)

@@ -25,21 +25,29 @@ class Sender:
 def parse_sender(value: str) -> Sender:
     """The first mailbox as a mail client shows it: the last ``<...>`` address of the
     value (a display name may itself contain ``<``), else the first word with an ``@``."""
-    # unfolded, runs of whitespace as one space (only built when there are any: this runs
-    # on every message of a mailbox)
+    name, address = _split(value)
+    return Sender(name=_unquoted(name), address=_clean_address(address))
+
+
+def sender_domain(value: str) -> str:
+    """``parse_sender(value).domain``, without reading the name: the pre-filter asks
+    this of every message in a mailbox."""
+    address = _clean_address(_split(value)[1])
+    return address.rpartition("@")[2] if "@" in address else ""
+
+
+def _split(value: str) -> tuple[str, str]:
+    """(display name, address) as written."""
+    # unfolded, runs of whitespace as one space (only built when there are any)
     ragged = "\n" in value or "\t" in value or "\r" in value or "  " in value
     flat = " ".join(value.split()) if ragged else value
     start = flat.rfind("<")
     if start >= 0:
         end = flat.find(">", start)
-        address = flat[start + 1 : end if end >= 0 else len(flat)]
-        name = flat[:start]
-    else:
-        address = next((word for word in flat.split(" ") if "@" in word), "")
-        name = flat.replace(address, " ", 1) if address else flat
-        name = name.strip().removeprefix("(").removesuffix(")")
-        address = address.strip(",;")
-    return Sender(name=_unquoted(name), address=_clean_address(address))
+        return flat[:start], flat[start + 1 : end if end >= 0 else len(flat)]
+    address = next((word for word in flat.split(" ") if "@" in word), "")
+    name = flat.replace(address, " ", 1) if address else flat
+    return name.strip().removeprefix("(").removesuffix(")"), address.strip(",;")
 
 
 def _clean_address(address: str) -> str:

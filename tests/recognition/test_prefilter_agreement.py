@@ -17,7 +17,7 @@ import pytest
 
 from introgate.facts import facts_from_headers
 from introgate.recognition import Recogniser
-from introgate.recognition.sender import parse_sender
+from introgate.recognition.sender import parse_sender, sender_domain
 from tests.recognition.corpus import FIXTURES, header_block
 
 VARIANTS = 10_000
@@ -187,6 +187,7 @@ def test_no_variant_the_recogniser_accepts_is_rejected_by_the_prefilter(
 def test_one_sender_parser_reads_odd_from_values(value: str, address: str, name: str) -> None:
     sender = parse_sender(value)
     assert (sender.address, sender.name) == (address, name)
+    assert sender_domain(value) == sender.domain
 
 
 def test_a_from_value_that_splits_in_two_for_getaddresses_is_one_sender(
