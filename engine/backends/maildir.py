@@ -377,8 +377,13 @@ class MaildirBackend(MailboxBackend):
 
 
 def _stamp(path: Path) -> tuple[int, ...]:
-    """When the folder last changed: a file came, went or was renamed."""
-    return tuple((path / sub).stat().st_mtime_ns for sub in ("cur", "new"))
+    """When the folder last changed: a file came, went or was renamed.
+
+    A Maildir written by another tool may lack new/: no new mail there.
+    """
+    return tuple(
+        (path / sub).stat().st_mtime_ns if (path / sub).is_dir() else 0 for sub in ("cur", "new")
+    )
 
 
 def _searchable(raw: bytes) -> dict[str, list[str]]:

@@ -236,3 +236,25 @@ def test_on_a_terminal_with_stdout_to_a_file_the_rows_go_to_the_file(demo_config
     assert lines[:2] == ["account demo", "network    from          note  rule         actions"]
     assert lines[-2] == "15 new, 6 drafted, 0 failed (pass #1)"
     assert "\x1b" not in result.stdout
+
+
+def test_a_maildir_without_new_folder_is_followed_up_without_errors(tmp_path: Path) -> None:
+    """Maildirs written by other tools may lack new/: a request expiring there is no error."""
+    config = write_demo(tmp_path / "demo")
+    inbox = config.parent / "Maildir"
+    for path in (inbox / "new").iterdir():
+        path.unlink()
+    (inbox / "new").rmdir()
+    old = linkedin_invitation(
+        "Old Request",
+        "old",
+        "PM",
+        language="en",
+        note="Hello, we met in Bonn.",
+        minutes_ago=60 * 24 * 40,
+    )
+    (inbox / "cur" / "1.old:2,").write_bytes(old.as_bytes())
+    result = introgate("run", "--once", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert "Old Request" in result.stdout
