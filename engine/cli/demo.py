@@ -61,12 +61,6 @@ def demo_command(
     report = run_once(engine, account, dry_run=False)
     if report.drafted:
         _show_drafts(console, settings.state.path, account)
-    for follow_up in report.follow_ups:
-        done = ", ".join(o.summary for o in follow_up.outcomes) or "nothing to do"
-        typer.echo(
-            f"request of {cell(follow_up.request.requester)} is now "
-            f"{follow_up.request.state}: {done}"
-        )
     if not late_introduction:
         typer.echo(f"\nThen: introgate demo --late-introduction {target}")
     typer.echo("\nTry:")

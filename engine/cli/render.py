@@ -19,7 +19,9 @@ from typing import Any
 from rich.console import Console
 
 from introgate.cli.columns import Column, Layout, cell, natural_widths
+from introgate.introductions.step import FollowUp
 from introgate.pipeline import Decision, PassReport
+from introgate.rules import ActionOutcome
 
 # the names shrink first, then the actions; what rule decided stays readable
 PASS_COLUMNS = (
@@ -27,6 +29,14 @@ PASS_COLUMNS = (
     Column("from", natural=22, least=12, shrink_order=0),
     Column("note", natural=4, least=4, shrink_order=3),
     Column("rule", natural=12, least=8, shrink_order=2),
+    Column("actions", natural=64, least=20, shrink_order=1),
+)
+# requests whose state changed in the pass (introduced later, no answer) and what the
+# rules did to their mail
+FOLLOW_UP_COLUMNS = (
+    Column("network", natural=9, least=6, shrink_order=2),
+    Column("requester", natural=22, least=12, shrink_order=0),
+    Column("now", natural=13, least=8, shrink_order=2),
     Column("actions", natural=64, least=20, shrink_order=1),
 )
 # in the actions cell, what moved the message or drafted a reply comes before its labels
@@ -61,8 +71,7 @@ def decision_cells(decision: Decision) -> tuple[str, ...]:
         network, note = "-", "-"
         who = " · ".join(part for part in (decision.sender, decision.subject) if part)
         who = who or decision.ref.key
-    ordered = sorted(decision.outcomes, key=lambda o: o.type in _LAST_IN_CELL)
-    actions = ", ".join(o.summary for o in ordered) or "left alone"
+    actions = _actions_cell(decision.outcomes, "left alone")
     if decision.defect:
         actions += f" [defect: {decision.defect}]"
     if decision.error:
@@ -72,6 +81,36 @@ def decision_cells(decision: Decision) -> tuple[str, ...]:
         cell(text)
         for text in (network, who, note, ", ".join(decision.matched) or "no rule", actions)
     )
+
+
+def _actions_cell(outcomes: list[ActionOutcome], nothing: str) -> str:
+    ordered = sorted(outcomes, key=lambda o: o.type in _LAST_IN_CELL)
+    return ", ".join(o.summary for o in ordered) or nothing
+
+
+def follow_up_cells(follow_up: FollowUp) -> tuple[str, ...]:
+    request = follow_up.request
+    actions = _actions_cell(follow_up.outcomes, "nothing to do")
+    if follow_up.error:
+        actions = f"FAILED, will retry: {follow_up.error}; {actions}"
+    return tuple(
+        cell(text) for text in (request.network, request.requester, request.state.value, actions)
+    )
+
+
+def follow_up_json(follow_up: FollowUp, *, account: str, dry_run: bool) -> str:
+    request = follow_up.request
+    entry = {
+        "account": account,
+        "dry_run": dry_run,
+        "request_id": request.request_id,
+        "network": request.network,
+        "requester": request.requester,
+        "state": request.state.value,
+        "actions": [o.summary for o in follow_up.outcomes],
+        "error": follow_up.error,
+    }
+    return _escape_invisible(json.dumps(entry, ensure_ascii=False))
 
 
 def decision_json(decision: Decision, *, account: str, dry_run: bool) -> str:
@@ -148,6 +187,21 @@ class PassPrinter:
         for cells in self._waiting:
             _print(layout.line(cells))
         self._waiting.clear()
+
+    def follow_ups(self, report: PassReport) -> None:
+        """The requests whose state changed in the pass, and what the rules did about it."""
+        if not report.follow_ups:
+            return
+        if self.listing is Listing.JSON:
+            for follow_up in report.follow_ups:
+                _print(follow_up_json(follow_up, account=self.account, dry_run=self.dry_run))
+            return
+        rows = [follow_up_cells(follow_up) for follow_up in report.follow_ups]
+        layout = Layout.fit(natural_widths(FOLLOW_UP_COLUMNS, rows), self.width)
+        _print(f"{self._prefix}requests whose state changed")
+        _print(layout.header())
+        for row in rows:
+            _print(layout.line(row))
 
     def _title(self, layout: Layout) -> None:
         _print(f"{self._prefix}account {cell(self.account)}")

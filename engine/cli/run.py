@@ -14,6 +14,7 @@ from introgate.cli.progress import pass_progress
 from introgate.cli.render import Listing, PassPrinter
 from introgate.config import Account, load_settings
 from introgate.errors import BackendError
+from introgate.logs import quiet_unless_verbose
 from introgate.passes import FreshConnection, run_recorded_pass
 from introgate.pipeline import Decision, Engine, PassReport, log_decision
 
@@ -63,6 +64,7 @@ def run_command(
 
         raise typer.Exit(run_daemon(config, dry_run=dry_run))
     listing = Listing.JSON if json_lines else Listing.EVERY if every else Listing.WORTH_READING
+    quiet_unless_verbose()  # the rows say what the info log lines would; warnings still show
     settings = load_settings(config)
     engine = Engine.load(settings)
     accounts = [settings.account(account)] if account else settings.accounts
@@ -118,6 +120,7 @@ def run_once(
     finally:
         connection.close()
     printer.finish()
+    printer.follow_ups(report)
     out = sys.stderr if listing is Listing.JSON else sys.stdout
     for line in printer.summary(report):
         out.write(line + "\n")
