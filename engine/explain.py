@@ -25,7 +25,7 @@ from introgate.state.requests import OPEN_STATES
 
 
 def explain_message(
-    path: Path,
+    path: Path | str,
     raw: bytes,
     *,
     settings: Settings,

@@ -17,7 +17,7 @@ from types import TracebackType
 
 from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
-from introgate.errors import ConnectionLost
+from introgate.errors import BackendError, ConnectionLost
 from introgate.mail import MailItem, MessageRef
 
 
@@ -167,6 +167,12 @@ class MailboxBackend(ABC):
         one it listed.
         """
         return scan.checkpoint
+
+    def ref_for_uid(self, folder: str, uid: int) -> MessageRef | None:
+        """The message with IMAP UID ``uid`` in ``folder``, None when there is none."""
+        raise BackendError(
+            "this mailbox has no IMAP UIDs: use --message-id, or explain the message file"
+        )
 
     def list_folders(self) -> list[str]:
         """Every folder name, for checks; backends override when they can list."""

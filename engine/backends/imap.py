@@ -647,6 +647,13 @@ class ImapBackend(MailboxBackend):
             uids = _search(client, criteria)
             return [MessageRef(folder, f"{validity}:{uid}") for uid in uids]
 
+    def ref_for_uid(self, folder: str, uid: int) -> MessageRef | None:
+        with self._talking(f"looking for UID {uid} in {folder!r}") as client:
+            result = self._search_in(client, folder, ["UID", str(uid)])
+            if result is None or uid not in result[1]:
+                return None
+            return MessageRef(folder, f"{result[0].uidvalidity}:{uid}")
+
     def checkpoint_through(self, scan: ScanResult, ref: MessageRef) -> Checkpoint:
         validity, _, uid = ref.key.partition(":")
         return Checkpoint(uidvalidity=int(validity), last_uid=int(uid), highest_modseq=None)

@@ -9,15 +9,19 @@ from typing import Annotated, Any
 import typer
 
 from introgate.anonymise import anonymised_copy
+from introgate.cli.explain_server import explain_on_server
 from introgate.cli.loading import settings_or_defaults
 from introgate.cli.options import ConfigOption
+from introgate.config import Account, Settings, load_settings
 from introgate.explain import explain_message, offline_known_people, open_requests_of
 from introgate.recognition import Recogniser
 from introgate.rules import load_rules
 
 
 def explain_command(
-    files: Annotated[list[Path], typer.Argument(help="Message files (.eml or Maildir files).")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Message files (.eml or Maildir files).")
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per file, one per line.")
     ] = False,
@@ -32,8 +36,31 @@ def explain_command(
             "changes its mails.",
         ),
     ] = None,
+    account_name: Annotated[
+        str | None,
+        typer.Option("--account", "-a", help="With --uid/--message-id: the account to look in."),
+    ] = None,
+    uid: Annotated[
+        int | None, typer.Option("--uid", help="A message on the IMAP server, by its UID.")
+    ] = None,
+    message_id: Annotated[
+        str | None,
+        typer.Option("--message-id", help="A message in the mailbox, by its Message-ID."),
+    ] = None,
+    folder: Annotated[
+        str | None,
+        typer.Option(
+            "--folder",
+            help="Where --uid/--message-id look (default: INBOX for --uid; the watched "
+            "folders and Archive for --message-id).",
+        ),
+    ] = None,
 ) -> None:
     """Show what introgate recognises in each message and how every rule decides.
+
+    With --uid or --message-id the message is read from the account's mailbox (never
+    marked read), and the state file adds what introgate did with it then: the pass
+    (its id, for `introgate undo --pass`), the actions, the request and its draft.
 
     Examples:
 
@@ -42,7 +69,27 @@ def explain_command(
       introgate explain --json ~/Maildir/cur/* | jq .notification
 
       introgate explain --save-fixture shared/ invitation.eml
+
+      introgate explain --account work --uid 1234 --folder Archive
+
+      introgate explain --account work --message-id '<abc@linkedin.com>'
     """
+    if uid is not None or message_id is not None:
+        if files:
+            raise typer.BadParameter("give message files, or --uid/--message-id, not both")
+        settings = load_settings(config)
+        explain_on_server(
+            settings,
+            settings.account(account_name) if account_name else _first_account(settings),
+            uid=uid,
+            message_id=message_id,
+            folder=folder,
+            as_json=as_json,
+            readable=_readable,
+        )
+        raise typer.Exit(0)
+    if not files:
+        raise typer.BadParameter("name message files, or a message by --uid or --message-id")
     settings = settings_or_defaults(config)
     recogniser = Recogniser.load(settings)
     account = settings.accounts[0] if settings.accounts else None
@@ -98,6 +145,12 @@ def _save_fixture(folder: Path, path: Path, raw: bytes, recogniser: Recogniser) 
     count = len(anonymiser.replaced)
     typer.echo(f"{path}: anonymised copy in {target} ({count} values replaced)", err=True)
     return True
+
+
+def _first_account(settings: Settings) -> Account:
+    if not settings.accounts:
+        raise typer.BadParameter("the configuration has no [[accounts]] to look in")
+    return settings.accounts[0]
 
 
 def _readable(result: dict[str, Any]) -> str:

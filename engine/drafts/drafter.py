@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("introgate.drafts")
 
 # what ensure_draft did (or would do) with one request
-EnsureResult = Literal["created", "exists", "recently_asked", "would_create", "not_a_request"]
+EnsureResult = Literal[
+    "created", "exists", "recently_asked", "would_create", "not_a_request", "no_reply_path"
+]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class DraftOutcome:
     detail: str = ""
     language: str | None = None
     recipient: str | None = None
+    # why no draft, in the few words the decision line shows ("asked on 2026-11-20")
+    reason: str = ""
 
     @property
     def short_id(self) -> str | None:
@@ -105,7 +109,11 @@ class Drafter:
     ) -> DraftOutcome:
         notification = facts.notification
         if notification is None:
-            return DraftOutcome("not_a_request", detail="no contact request recognised")
+            return DraftOutcome(
+                "not_a_request",
+                detail="no contact request recognised",
+                reason="no contact request recognised in it",
+            )
         keys = person_keys(notification)
         ids = request_ids(self.account, notification, keys, facts.message_id)
         who = one_line(notification.requester.shown)
@@ -134,14 +142,16 @@ class Drafter:
                 "recently_asked",
                 None,
                 f"{who} was asked on {last.date().isoformat()}, within {days} days",
+                reason=f"asked on {last.date().isoformat()} (once in {days} days)",
             )
 
         plan = self._plan(facts, notification, order, ids)
         if plan is None:
             return self._outcome(
-                "not_a_request",
+                "no_reply_path",
                 None,
                 f"no draft for {who}: no address known and no link to answer on the network",
+                reason="no address known and no link to answer on the network",
             )
         if dry_run:
             return self._outcome(
@@ -179,7 +189,13 @@ class Drafter:
     # -- parts ------------------------------------------------------------------
 
     def _outcome(
-        self, status: EnsureResult, ids: RequestIds | None, detail: str, plan: _Plan | None = None
+        self,
+        status: EnsureResult,
+        ids: RequestIds | None,
+        detail: str,
+        plan: _Plan | None = None,
+        *,
+        reason: str = "",
     ) -> DraftOutcome:
         log.debug("draft %s: %s", status, detail)
         return DraftOutcome(
@@ -188,6 +204,7 @@ class Drafter:
             detail=detail,
             language=plan.language if plan else None,
             recipient=plan.recipient if plan else None,
+            reason=reason,
         )
 
     def _stored_in(self, folder: str, message_id: str) -> list[MessageRef]:

@@ -223,9 +223,10 @@ def test_no_draft_when_there_is_neither_an_address_nor_a_link_to_answer(
     request.reply_link = None
     request.requester.profile_url = None
     outcome = drafter.ensure_draft(facts, ORDER, dry_run=False)
-    assert (outcome.status, outcome.detail) == (
-        "not_a_request",
+    assert (outcome.status, outcome.detail, outcome.reason) == (
+        "no_reply_path",
         "no draft for Eva Example: no address known and no link to answer on the network",
+        "no address known and no link to answer on the network",
     )
     assert drafts_in(maildir) == []
     assert store.drafts.records() == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,30 @@ def test_undo_puts_archived_requests_back_without_labels_and_only_once(
     assert again.stdout.splitlines()[-1] == "nothing left to undo: pass #1 was undone before"
     assert introgate(config, "run", "--once").returncode == 0
     assert folders(dovecot) == after  # handled before: not archived or drafted again
+
+
+def test_explain_by_uid_in_archive_shows_what_the_pass_did(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    config = write_imap_config(tmp_path / "introgate.toml", dovecot)
+    dovecot.deliver(request(1))
+    assert introgate(config, "run", "--once").returncode == 0
+    with ImapBackend("check", imap_settings(dovecot), FolderSettings()) as backend:
+        [archived] = backend.scan("Archive", None).refs
+    uid = archived.key.split(":")[1]
+    shown = introgate(config, "explain", "--account", "work", "--uid", uid, "--folder", "Archive")
+    assert (shown.returncode, shown.stderr) == (0, "")
+    lines = shown.stdout.splitlines()
+    assert lines[0] == f"== work: Archive UID {uid}"
+    did = " ".join(line.strip() for line in lines[lines.index("what introgate did:") :])
+    assert re.fullmatch(
+        r"what introgate did: pass #1, \S+: done: label introgate/unexplained, "
+        r"draft [0-9a-f]{10}…, archived "
+        r"request [0-9a-f]{10} of Person1 Example \(linkedin\): asked; its draft: drafted",
+        did,
+    ), did
+    missing = introgate(config, "explain", "--uid", "999", "--folder", "Archive")
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        "introgate: account 'work': no message with UID 999 in Archive\n",
+    )

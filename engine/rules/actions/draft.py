@@ -158,16 +158,15 @@ class Draft(Action):
         summaries = {
             "created": f"draft {short}…",
             "exists": f"draft {short}… exists",
-            "recently_asked": "no draft: asked recently",
             "would_create": "would draft",
-            "not_a_request": "no draft: not a request",
         }
         detail = self.describe() | {"status": outcome.status, "draft_id": outcome.draft_id}
         if outcome.detail:
             detail["detail"] = outcome.detail
         return ActionOutcome(
             "draft",
-            summaries.get(outcome.status, f"draft {outcome.status}"),
+            summaries.get(outcome.status)
+            or f"no draft: {outcome.reason or outcome.status.replace('_', ' ')}",
             outcome.status == "created",
             detail,
         )
