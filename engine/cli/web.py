@@ -43,7 +43,10 @@ def web_command(
     if url:
         path = token_file(settings.state.path)
         if not path.is_file():
-            raise IntrogateError(f"no review page has been started ({path} does not exist)")
+            raise IntrogateError(
+                "no review page is running: start one with 'introgate web', "
+                "or set [web] enabled = true for the daemon"
+            )
         typer.echo(path.read_text(encoding="utf-8").strip())
         return
     from introgate.web.serve import WebServer  # the server's imports only when serving

@@ -8,6 +8,7 @@ daemon (``[web] enabled = true``).
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import socket
@@ -96,11 +97,15 @@ class WebServer:
         return server
 
     def serve(self) -> None:
-        """Until Ctrl+C (or ``stop``)."""
+        """Until Ctrl+C (or ``stop``); the address file goes with the page."""
         try:
             self.server.run(sockets=[self.sock])
         finally:
             self.sock.close()
+            path = token_file(self.settings.state.path)
+            with contextlib.suppress(OSError):
+                if path.read_text(encoding="utf-8").strip() == self.url:  # not a newer page's
+                    path.unlink()
 
     def start_thread(self) -> threading.Thread:
         """Serve on a thread of its own (the daemon); uvicorn leaves signals alone there."""

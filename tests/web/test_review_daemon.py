@@ -54,7 +54,10 @@ def test_the_url_of_a_page_never_started_is_a_clear_refusal(tmp_path: Path) -> N
     config = demo_config(tmp_path, "")
     result = introgate(config, "web", "--url")
     assert result.returncode == 2
-    assert "no review page has been started" in result.stderr
+    assert result.stderr.splitlines() == [
+        "introgate: no review page is running: start one with 'introgate web', "
+        "or set [web] enabled = true for the daemon"
+    ]
 
 
 def test_the_daemon_serves_the_page_and_logs_no_token(browser: Browser, tmp_path: Path) -> None:
@@ -103,3 +106,4 @@ def test_the_daemon_serves_the_page_and_logs_no_token(browser: Browser, tmp_path
     output = "".join(lines) + rest
     assert process.returncode == 0, output
     assert token not in output
+    assert "no review page is running" in introgate(config, "web", "--url").stderr
