@@ -9,6 +9,7 @@ The Message-ID is derived from the request, so both lookups find an earlier atte
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -99,9 +100,10 @@ class Drafter:
         self.known = known
         # compiled once per engine: a pass of the daemon must not read every network file
         self.templates = templates or ReplyTemplates(settings)
-        # read once, when first needed: the Message-IDs in the Drafts folder, and the
-        # ledger's drafts by person key (both kept current with what this drafter adds)
-        self._in_drafts: tuple[str, set[str]] | None = None
+        # drafts looked for in the Drafts folder together (``look_up``), by Message-ID
+        self._looked_up: dict[str, list[MessageRef]] = {}
+        # the ledger's drafts by person key, read once when first needed and kept
+        # current with what this drafter adds
         self._asked: dict[str, list[DraftRecord]] | None = None
 
     def ensure_draft(
@@ -207,18 +209,28 @@ class Drafter:
             reason=reason,
         )
 
+    def look_up(self, requests: Sequence[MessageFacts]) -> None:
+        """Look in the Drafts folder at once for the drafts of these requests that are not
+        in the ledger: one search for a batch instead of one per draft."""
+        folder = self.backend.folder_for(FolderRole.DRAFTS)
+        wanted: list[str] = []
+        for facts in requests:
+            notification = facts.notification
+            if notification is None:
+                continue
+            keys = person_keys(notification)
+            message_id = request_ids(self.account, notification, keys, facts.message_id).message_id
+            if self.store.drafts.get(message_id) is None:
+                wanted.append(message_id)
+        found = self.backend.find_by_message_ids(folder, wanted) if wanted else {}
+        self._looked_up = {f"{folder}\0{mid}": found.get(mid, []) for mid in wanted}
+
     def _stored_in(self, folder: str, message_id: str) -> list[MessageRef]:
         """The draft ``message_id`` in ``folder``, put there by a pass that stopped before
-        recording it.
-
-        The folder's Message-IDs are read once; drafts this drafter stores later are in
-        the ledger, which is asked first. A draft listed then is searched for again, as
-        the user may have sent or deleted it since.
-        """
-        if self._in_drafts is None or self._in_drafts[0] != folder:
-            self._in_drafts = (folder, set(self.backend.message_ids(folder)))
-        if " ".join(message_id.split()) not in self._in_drafts[1]:
-            return []
+        recording it (looked up with its batch when there was one)."""
+        looked = self._looked_up.pop(f"{folder}\0{message_id}", None)
+        if looked is not None:
+            return looked
         return self.backend.find_by_message_id(folder, message_id)
 
     def _add(self, record: DraftRecord) -> None:

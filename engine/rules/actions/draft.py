@@ -6,7 +6,9 @@ template must exist for each language the draft may be written in, checked at lo
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
@@ -22,10 +24,12 @@ from pydantic import (
 )
 
 from introgate.drafts import DraftOrder
+from introgate.errors import ConnectionLost
 from introgate.rules.actions.base import Action, ActionContext, ActionOutcome
 from introgate.rules.conditions.base import MessageView
 from introgate.rules.context import LoadContext
 
+log = logging.getLogger("introgate.rules")
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _LANGUAGE = re.compile(r"auto|[a-z]{2}")
 
@@ -134,6 +138,16 @@ class Draft(Action):
 
     def describe(self) -> dict[str, Any]:
         return {"type": "draft", "template": self.template, "language": self.language}
+
+    def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
+        if contexts:
+            try:
+                contexts[0].drafter.look_up([ctx.facts for ctx in contexts])
+            except ConnectionLost:
+                raise
+            except Exception:  # each draft then looks for itself, and says why
+                log.debug("looking up %d drafts at once failed", len(contexts), exc_info=True)
+        return super().apply_many(contexts)
 
     def apply(self, ctx: ActionContext) -> ActionOutcome:
         notification = ctx.facts.notification
