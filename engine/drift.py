@@ -10,7 +10,7 @@ phrase. One implementation for both places, so they say the same.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from introgate.state.recognition import NotUnderstood, RecognitionLog
 
@@ -19,6 +19,9 @@ STEADY_WEEKS = 8  # the stream: requests in the weeks up to the last one ...
 STEADY_MIN_REQUESTS = 4  # ... at least this many ...
 STEADY_MIN_ACTIVE_WEEKS = 3  # ... spread over at least this many of those weeks
 EXAMPLES = 3
+# not-understood mail older than this is not reported: once the network file is fixed,
+# the report clears by itself
+NOT_UNDERSTOOD_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ def silence_of(days: list[date], today: date) -> Silence | None:
 
 def drift_report(log: RecognitionLog, today: date) -> list[NetworkDrift]:
     """Every network with mail not understood or a stream of requests that stopped."""
-    counts = log.not_understood_counts()
+    since = datetime.combine(today - timedelta(days=NOT_UNDERSTOOD_DAYS), time(), UTC)
+    counts = log.not_understood_counts(since)
     silences = {
         network: silence
         for network, days in log.request_days().items()
@@ -66,7 +70,9 @@ def drift_report(log: RecognitionLog, today: date) -> list[NetworkDrift]:
         NetworkDrift(
             network=network,
             not_understood=counts.get(network, 0),
-            examples=log.newest_not_understood(network, EXAMPLES) if counts.get(network) else [],
+            examples=(
+                log.newest_not_understood(network, EXAMPLES, since) if counts.get(network) else []
+            ),
             silence=silences.get(network),
         )
         for network in sorted(set(counts) | set(silences))
@@ -78,7 +84,7 @@ def summary_line(drift: NetworkDrift) -> str:
     parts = []
     if drift.not_understood:
         newest = drift.examples[0] if drift.examples else None
-        part = f"{mails(drift.not_understood)} not understood"
+        part = f"{mails(drift.not_understood)} not understood in {NOT_UNDERSTOOD_DAYS} days"
         if newest is not None:
             part += f", newest {example_line(newest)}"
         parts.append(part)

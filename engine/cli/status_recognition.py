@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from introgate.drift import NetworkDrift, drift_report, example_line, mails, silence_text
+from introgate.drift import (
+    NOT_UNDERSTOOD_DAYS,
+    NetworkDrift,
+    drift_report,
+    example_line,
+    mails,
+    silence_text,
+)
 from introgate.state import SqliteStore
 
 
@@ -23,7 +30,10 @@ def _lines(report: list[NetworkDrift]) -> list[str]:
     lines = ["recognition: mail the network files may no longer describe"]
     for drift in report:
         if drift.not_understood:
-            lines.append(f"  {drift.network}: {mails(drift.not_understood)} not understood")
+            lines.append(
+                f"  {drift.network}: {mails(drift.not_understood)} not understood "
+                f"in {NOT_UNDERSTOOD_DAYS} days"
+            )
             lines.extend(f"    {example_line(example)}" for example in drift.examples)
         if drift.silence is not None:
             lines.append(f"  {drift.network}: {silence_text(drift.silence)}")

@@ -41,12 +41,15 @@ class RecognitionLog(Protocol):
         """A recognised request of ``network`` dated ``day``; once per message."""
         ...
 
-    def not_understood_counts(self) -> dict[str, int]:
-        """Per network, how many of its mails were not understood."""
+    def not_understood_counts(self, since: datetime) -> dict[str, int]:
+        """Per network, how many of its mails dated ``since`` or later (by the mail's
+        date, else when seen) were not understood."""
         ...
 
-    def newest_not_understood(self, network: str, limit: int) -> list[NotUnderstood]:
-        """The newest of them (by the mail's date, else when seen), newest first."""
+    def newest_not_understood(
+        self, network: str, limit: int, since: datetime
+    ) -> list[NotUnderstood]:
+        """The newest of them, newest first."""
         ...
 
     def request_days(self) -> dict[str, list[date]]:

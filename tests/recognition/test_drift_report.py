@@ -23,8 +23,9 @@ import pytest
 
 from introgate.backends.maildir import MaildirBackend
 from introgate.config import load_settings
-from introgate.drift import silence_of
+from introgate.drift import drift_report, silence_of
 from introgate.scheduling.daemon import Daemon
+from introgate.state import SqliteStore
 from tests.recognition.corpus import FIXTURES
 
 NOW = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -102,7 +103,7 @@ def test_status_reports_the_network_whose_mails_changed(drifted: Path) -> None:
     start = lines.index("recognition: mail the network files may no longer describe")
     report = lines[start + 1 :]
     day = lambda ago: (NOW - timedelta(days=ago)).date().isoformat()  # noqa: E731
-    assert report[0] == "  linkedin: 6 mails not understood"
+    assert report[0] == "  linkedin: 6 mails not understood in 30 days"
     assert report[1:4] == [
         f"    {day(1)} INBOX/new-14 'Eva Stein is interested in your network'",
         f"    {day(4)} INBOX/new-13 'Ben Kraus is interested in your network'",
@@ -140,8 +141,8 @@ def test_the_daemon_logs_the_report_once_a_day(
         daemon.report_recognition_drift()
     day = lambda ago: (NOW - timedelta(days=ago)).date().isoformat()  # noqa: E731
     assert [r.getMessage() for r in caplog.records] == [
-        f"recognition: linkedin: 6 mails not understood, newest {day(1)} INBOX/new-14 'Eva "
-        "Stein is interested in your network'; no request for 20 days (last "
+        f"recognition: linkedin: 6 mails not understood in 30 days, newest {day(1)} "
+        "INBOX/new-14 'Eva Stein is interested in your network'; no request for 20 days (last "
         f"{day(20)}; 8 in the 8 weeks before) (see introgate status and explain)"
     ]
 
@@ -155,3 +156,14 @@ def test_a_stream_that_never_was_steady_is_not_reported() -> None:
     steady = [today - timedelta(days=d) for d in (40, 33, 26, 20)]
     assert silence_of(steady, today) is not None
     assert silence_of(steady, today - timedelta(days=7)) is None  # only 13 quiet days
+
+
+def test_not_understood_mail_older_than_30_days_is_no_longer_reported(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "state.sqlite3") as store:
+        log = store.recognition
+        log.record_not_understood("a", "xing", "INBOX/1", "old", NOW - timedelta(days=40))
+        log.record_not_understood("a", "xing", "INBOX/2", "new", NOW - timedelta(days=2))
+        log.record_not_understood("a", "xing", "INBOX/2", "new", NOW - timedelta(days=2))
+        [drift] = drift_report(log, NOW.date())
+    assert (drift.network, drift.not_understood) == ("xing", 1)
+    assert [e.subject for e in drift.examples] == ["new"]

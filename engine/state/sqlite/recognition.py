@@ -28,7 +28,7 @@ class SqliteRecognitionLog:
                 message_key,
                 network,
                 subject[:300],
-                mail_date.astimezone(UTC).isoformat() if mail_date else None,
+                _iso(mail_date) if mail_date else None,
                 now(),
             ),
         )
@@ -40,17 +40,22 @@ class SqliteRecognitionLog:
             (account, message_key, network, day.isoformat()),
         )
 
-    def not_understood_counts(self) -> dict[str, int]:
+    def not_understood_counts(self, since: datetime) -> dict[str, int]:
         rows = self._db.execute(
-            "SELECT network, COUNT(*) AS n FROM not_understood GROUP BY network ORDER BY network"
+            "SELECT network, COUNT(*) AS n FROM not_understood "
+            "WHERE COALESCE(mail_date, seen_at) >= ? GROUP BY network ORDER BY network",
+            (_iso(since),),
         ).fetchall()
         return {row["network"]: int(row["n"]) for row in rows}
 
-    def newest_not_understood(self, network: str, limit: int) -> list[NotUnderstood]:
+    def newest_not_understood(
+        self, network: str, limit: int, since: datetime
+    ) -> list[NotUnderstood]:
         rows = self._db.execute(
             "SELECT * FROM not_understood WHERE network = ? "
+            "AND COALESCE(mail_date, seen_at) >= ? "
             "ORDER BY COALESCE(mail_date, seen_at) DESC, seen_at DESC LIMIT ?",
-            (network, limit),
+            (network, _iso(since), limit),
         ).fetchall()
         return [
             NotUnderstood(
@@ -73,6 +78,11 @@ class SqliteRecognitionLog:
             except ValueError:
                 continue
         return days
+
+
+def _iso(stamp: datetime) -> str:
+    """UTC, to the second: the form ``seen_at`` has, so the two compare as text."""
+    return stamp.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _stamp(value: str | None) -> datetime | None:
