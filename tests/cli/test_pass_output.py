@@ -87,6 +87,13 @@ def test_the_demo_prints_one_row_per_request_and_nothing_wider_than_80_columns(
     ]
     # each result once: the rows say it, the log on stderr does not repeat it
     assert "Anna Schäfer" not in result.stderr
+    # the README shows this output: its lines are the demo's (draft ids differ)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```\naccount demo\n", 1)[1].split("```", 1)[0].splitlines()
+    for line in example:
+        if line != "…":
+            shown = re.sub(r"draft [0-9a-f]{10}…", "draft ID…", line)
+            assert shown in [re.sub(r"draft [0-9a-f]{10}…", "draft ID…", x) for x in lines]
 
 
 def test_drafts_list_fits_80_columns_with_the_request_date_and_where_to_answer(
