@@ -9,6 +9,10 @@ SEEN = "\\Seen"
 FLAGGED = "\\Flagged"
 DRAFT = "\\Draft"
 ANSWERED = "\\Answered"
+# the keyword a message keeps once introgate acted on it: a lost or restored state file
+# never re-archives or re-drafts what the user dealt with since (the user's own labels,
+# introgate's included, are theirs to remove)
+HANDLED = "$IntrogateHandled"
 
 
 def header_block(data: bytes) -> bytes:

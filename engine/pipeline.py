@@ -39,7 +39,7 @@ from introgate.drafts.templates import ReplyTemplates
 from introgate.errors import ConnectionLost
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.introductions.step import FollowUp, Introductions
-from introgate.mail import MailItem, MessageRef
+from introgate.mail import HANDLED, MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
@@ -643,6 +643,7 @@ class _FolderPass:
             with self.store.transaction():
                 for entry in waiting:
                     self._record(entry.decision, ProcessedStatus.PENDING)
+            self.backend.mark_handled_many([entry.decision.ref for entry in waiting])
         planned = [Planned(entry.plan) for entry in waiting]
         act_together(planned, self._context, self._writing)
         for entry, one in zip(waiting, planned, strict=True):
@@ -776,13 +777,17 @@ def _guard(
         log.debug("failure on %s", ref.state_key, exc_info=True)
 
 
-# labels introgate's rules attach (introgate/unexplained, introgate/introduced, ...): a
-# message carrying one was handled by introgate before, whatever the state file says
+# mail handled by versions before the HANDLED keyword carries only introgate's labels
+# (introgate/unexplained, ...): they count too
 HANDLED_LABEL_PREFIX = "introgate/"
 
 
 def carries_handled_label(flags: frozenset[str]) -> bool:
-    return any(flag.lower().startswith(HANDLED_LABEL_PREFIX) for flag in flags)
+    """Whether the mailbox says introgate acted on the message (IMAP keywords ignore case)."""
+    wanted = HANDLED.lower()
+    return any(
+        flag.lower() == wanted or flag.lower().startswith(HANDLED_LABEL_PREFIX) for flag in flags
+    )
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

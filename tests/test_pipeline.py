@@ -70,7 +70,7 @@ def test_request_without_note_is_labelled_archived_and_drafted_once(
     assert [o.type for o in decision.outcomes] == ["label", "draft", "archive"]
     assert maildir.scan("INBOX", None).refs == []
     [archived] = maildir.scan("Archive", None).refs
-    assert maildir.labels_of(archived) == {"introgate/unexplained"}
+    assert maildir.labels_of(archived) == {"introgate/unexplained", "$IntrogateHandled"}
     assert len(drafts_in(maildir)) == 1 and drafts_in(maildir)[0].name.endswith(":2,DS")
     again = run(settings, maildir)
     assert again.decisions == []
@@ -95,7 +95,7 @@ def test_request_with_a_real_note_is_labelled_introduced_and_stays(
     report = run(settings, maildir)
     assert [o.summary for o in report.decisions[0].outcomes] == ["label introgate/introduced"]
     [ref] = maildir.scan("INBOX", None).refs
-    assert maildir.labels_of(ref) == {"introgate/introduced"}
+    assert maildir.labels_of(ref) == {"introgate/introduced", "$IntrogateHandled"}
     assert drafts_in(maildir) == []
 
 
@@ -107,7 +107,7 @@ def test_spoofed_request_is_flagged_suspicious_and_never_drafted(
     assert report.decisions[0].notification is not None
     assert report.decisions[0].notification.authenticated is False
     [ref] = maildir.scan("INBOX", None).refs
-    assert maildir.labels_of(ref) == {"introgate/suspicious"}
+    assert maildir.labels_of(ref) == {"introgate/suspicious", "$IntrogateHandled"}
     assert FLAGGED in maildir.fetch_headers([ref])[0].flags
     assert drafts_in(maildir) == []
 
@@ -312,7 +312,7 @@ def test_a_digest_drafts_one_reply_per_person_and_archives_once(
     assert [o.type for o in decision.outcomes] == ["label", "draft", "draft", "draft", "archive"]
     assert len(drafts_in(maildir)) == 3
     [archived] = maildir.scan("Archive", None).refs
-    assert maildir.labels_of(archived) == {"introgate/unexplained"}
+    assert maildir.labels_of(archived) == {"introgate/unexplained", "$IntrogateHandled"}
 
 
 def test_a_digest_with_one_known_person_stays_in_the_inbox(
@@ -332,7 +332,11 @@ def test_a_digest_with_one_known_person_stays_in_the_inbox(
         "label",
     ]
     [ref] = maildir.scan("INBOX", None).refs
-    assert maildir.labels_of(ref) == {"introgate/unexplained", "introgate/known"}
+    assert maildir.labels_of(ref) == {
+        "introgate/unexplained",
+        "introgate/known",
+        "$IntrogateHandled",
+    }
     assert len(drafts_in(maildir)) == 2
 
 

@@ -145,6 +145,13 @@ class MailboxBackend(ABC):
         found = {mid: self.find_by_message_id(folder, mid) for mid in dict.fromkeys(message_ids)}
         return {mid: refs for mid, refs in found.items() if refs}
 
+    def mark_handled_many(self, refs: Sequence[MessageRef]) -> None:  # noqa: B027 - optional
+        """Give ``refs`` the ``HANDLED`` keyword where the mailbox keeps keywords.
+
+        A safety net beside the state file, never a reason to fail a message: a server
+        that keeps no keywords (Exchange) or refuses one leaves the state as the record.
+        """
+
     def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:
         """Every message in ``folder`` by its Message-ID, read at once (a small folder)."""
         parser = BytesHeaderParser(policy=compat32)

@@ -36,7 +36,7 @@ from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings, ImapSettings, OAuth2Settings
 from introgate.credentials import resolve_oauth2_token, resolve_password
 from introgate.errors import BackendError, ConfigError, ConnectionLost
-from introgate.mail import MailItem, MessageRef
+from introgate.mail import HANDLED, MailItem, MessageRef
 from introgate.oauth import fresh_access_token
 
 log = logging.getLogger("introgate.imap")
@@ -952,6 +952,34 @@ class ImapBackend(MailboxBackend):
 
         done = self._at_once(leaving, f"moving {len(leaving)} messages to {folder!r}", move)
         return super().move_many(refs, folder) if done is None else done
+
+    def mark_handled_many(self, refs: Sequence[MessageRef]) -> None:
+        if not refs:
+            return
+
+        def store(client: IMAPClient, _folder: str, uids: list[int]) -> None:
+            client.add_flags(uids, [HANDLED], silent=True)
+
+        self._keyword_at_once(refs, store)
+
+    def _keyword_at_once(
+        self, refs: Sequence[MessageRef], store: Callable[[IMAPClient, str, list[int]], None]
+    ) -> None:
+        try:
+            with self._talking(f"marking {len(refs)} messages handled") as client:
+                for folder in dict.fromkeys(ref.folder for ref in refs):
+                    selected = self._select(client, folder, writable=True)
+                    if not selected.keywords_allowed:
+                        continue  # no keywords here (Exchange): the state is the record
+                    uids = [
+                        uid
+                        for validity, uid in (_split_key(r) for r in refs if r.folder == folder)
+                        if validity == selected.uidvalidity
+                    ]
+                    if uids:
+                        store(client, folder, uids)
+        except BackendError as exc:
+            log.info("%s: could not mark messages handled: %s", self._where, exc)
 
     def _overrides(self, name: str) -> bool:
         """Whether a subclass changed the one-message method ``name``: the request for

@@ -30,7 +30,16 @@ from introgate.backends.base import (
 from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
 from introgate.errors import BackendError
-from introgate.mail import ANSWERED, DRAFT, FLAGGED, SEEN, MailItem, MessageRef, header_block
+from introgate.mail import (
+    ANSWERED,
+    DRAFT,
+    FLAGGED,
+    HANDLED,
+    SEEN,
+    MailItem,
+    MessageRef,
+    header_block,
+)
 
 log = logging.getLogger("introgate.maildir")
 
@@ -152,28 +161,39 @@ class MaildirBackend(MailboxBackend):
         refs = [MessageRef(folder, key) for key, _ in sorted(index.items(), key=delivered)]
         return ScanResult(refs=refs, checkpoint=Checkpoint(), messages=len(refs))
 
-    def _item(self, ref: MessageRef, path: Path, *, full: bool) -> MailItem:
+    def _item(
+        self, ref: MessageRef, path: Path, *, full: bool, keywords: Sequence[str]
+    ) -> MailItem:
         stat = path.stat()
         with path.open("rb") as handle:
             raw = handle.read() if full else header_block(handle.read(_HEADER_READ))
         _, letters = split_name(path.name)
+        # keyword letters as their names, as IMAP reports keywords among the flags
+        named = {
+            keywords[_KEYWORD_LETTERS.index(c)]
+            for c in letters
+            if c in _KEYWORD_LETTERS and keywords[_KEYWORD_LETTERS.index(c)]
+        }
         return MailItem(
             ref=ref,
             raw=raw,
             has_body=full,
-            flags=flags_from_letters(letters),
+            flags=flags_from_letters(letters) | named,
             internal_date=datetime.fromtimestamp(stat.st_mtime, UTC),
             size=stat.st_size,
         )
 
     def _fetch(self, refs: Sequence[MessageRef], *, full: bool) -> list[MailItem]:
         items = []
+        keywords: dict[str, list[str]] = {}
         for ref in refs:
             path = self._locate(ref)
             if path is None:
                 continue
+            if ref.folder not in keywords:
+                keywords[ref.folder] = self.keywords(ref.folder)
             try:
-                items.append(self._item(ref, path, full=full))
+                items.append(self._item(ref, path, full=full, keywords=keywords[ref.folder]))
             except FileNotFoundError:
                 continue  # moved away by another client between listing and reading
             except OSError as exc:
@@ -260,6 +280,13 @@ class MaildirBackend(MailboxBackend):
         path.rename(target)
         self._index.setdefault(ref.folder, {})[ref.key] = target
         return True
+
+    def mark_handled_many(self, refs: Sequence[MessageRef]) -> None:
+        for ref in refs:
+            try:
+                self.add_label(ref, HANDLED)
+            except (BackendError, OSError) as exc:
+                log.info("%s: could not mark %s handled: %s", ref.folder, ref.key, exc)
 
     def set_flags(self, ref: MessageRef, flags: Iterable[str]) -> None:
         letters = "".join(_FLAG_LETTERS[flag] for flag in flags if flag in _FLAG_LETTERS)

@@ -33,7 +33,8 @@ def introgate(
 
 
 def files(maildir: MaildirBackend, folder: str) -> list[str]:
-    """The folder's messages as file names (the flag letters show the keywords)."""
+    """The folder's messages as file names (the flag letters show the keywords: in
+    INBOX, ``a`` is $IntrogateHandled, which stays after an undo)."""
     path = maildir.folder_path(folder)
     return sorted(p.name for sub in ("new", "cur") for p in (path / sub).iterdir())
 
@@ -90,7 +91,7 @@ def test_undo_moves_back_removes_labels_keeps_drafts_and_a_second_undo_changes_n
         "    moved back from Archive to INBOX",
     ]
     assert out[-1] == "undid 4 changes"
-    assert files(maildir, "INBOX") == ["1.request:2,S", "2.request:2,S", "3.plain:2,S"]
+    assert files(maildir, "INBOX") == ["1.request:2,Sa", "2.request:2,Sa", "3.plain:2,S"]
     assert (files(maildir, "Archive"), files(maildir, "Drafts")) == ([], drafts)
 
     code, out, _ = introgate(capsys, monkeypatch, "undo", "--pass", "1", "-c", passed)
@@ -134,7 +135,7 @@ def test_an_undo_killed_after_a_move_is_finished_by_running_it_again(
         "    moved back from Archive to INBOX",
     ]
     assert out[-1] == "undid 2 changes (1 undone before)"
-    assert files(maildir, "INBOX") == ["1.request:2,S", "2.request:2,S", "3.plain:2,S"]
+    assert files(maildir, "INBOX") == ["1.request:2,Sa", "2.request:2,Sa", "3.plain:2,S"]
     assert files(maildir, "Archive") == []
 
 

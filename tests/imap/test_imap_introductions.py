@@ -92,10 +92,20 @@ def test_a_late_message_brings_the_request_back_flagged_and_withdraws_the_questi
     box = mailbox(dovecot)
     assert box == {
         "INBOX": [  # the restored request arrives back after the message
-            (mid_of(message.as_bytes()), frozenset({"introgate/introduction"})),
+            (
+                mid_of(message.as_bytes()),
+                frozenset({"introgate/introduction", "$IntrogateHandled"}),
+            ),
             (
                 mid_of(stranger),
-                frozenset({"introgate/unexplained", "introgate/introduced-later", "\\Flagged"}),
+                frozenset(
+                    {
+                        "introgate/unexplained",
+                        "introgate/introduced-later",
+                        "\\Flagged",
+                        "$IntrogateHandled",
+                    }
+                ),
             ),
         ],
         "Archive": [],
@@ -148,10 +158,17 @@ def test_an_email_reply_to_the_sent_question_is_an_introduction(
     run(settings, dovecot)
     box = mailbox(dovecot)
     assert box["INBOX"] == [
-        (mid_of(reply), frozenset({"introgate/introduction"})),
+        (mid_of(reply), frozenset({"introgate/introduction", "$IntrogateHandled"})),
         (
             mid_of(stranger),
-            frozenset({"introgate/unexplained", "introgate/introduced-later", "\\Flagged"}),
+            frozenset(
+                {
+                    "introgate/unexplained",
+                    "introgate/introduced-later",
+                    "\\Flagged",
+                    "$IntrogateHandled",
+                }
+            ),
         ),
     ]
     with SqliteStore(settings.state.path) as store:
@@ -180,7 +197,10 @@ def test_a_request_nobody_explains_ends_as_no_answer_and_stays_where_it_is(
     run(settings, dovecot, clock=lambda: datetime.now(UTC) + timedelta(days=22))
     box = mailbox(dovecot)
     assert box["Archive"] == [
-        (mid_of(stranger), frozenset({"introgate/unexplained", "introgate/no-answer"}))
+        (
+            mid_of(stranger),
+            frozenset({"introgate/unexplained", "introgate/no-answer", "$IntrogateHandled"}),
+        )
     ]
     assert request_states(settings) == {"Person1 Example": RequestState.NO_ANSWER}
 

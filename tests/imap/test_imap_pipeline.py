@@ -73,10 +73,12 @@ def test_request_is_labelled_archived_and_drafted_once_and_nothing_is_marked_rea
     assert [len(report.decisions), report.drafted, report.failed] == [3, 1, 0]
     assert again.decisions == []
     assert box["INBOX"] == [
-        (mid_of(noted), frozenset({"introgate/introduced"})),
+        (mid_of(noted), frozenset({"introgate/introduced", "$IntrogateHandled"})),
         (mid_of(ordinary), frozenset()),
     ]
-    assert box["Archive"] == [(mid_of(stranger), frozenset({"introgate/unexplained"}))]
+    assert box["Archive"] == [
+        (mid_of(stranger), frozenset({"introgate/unexplained", "$IntrogateHandled"}))
+    ]
     [(draft_id, draft_flags)] = box["Drafts"]
     assert draft_flags == {"\\Draft", SEEN}
     with SqliteStore(settings.state.path) as store:

@@ -73,7 +73,8 @@ def test_undo_puts_archived_requests_back_without_labels_and_only_once(
     assert [s for s, _ in after["INBOX"]] == sorted(
         [s for s, _ in before["INBOX"]] + [s for s, _ in before["Archive"]]
     )
-    assert all(keywords == [] for _, keywords in after["INBOX"])
+    # introgate's labels are off; the messages stay handled (the next pass leaves them)
+    assert [k for _, k in after["INBOX"]] == [["$IntrogateHandled"]] * 2 + [[]]
     assert (after["Archive"], after["Drafts"], after["Trash"]) == ([], before["Drafts"], [])
 
     again = introgate(config, "undo", "--pass", "1")
@@ -107,3 +108,26 @@ def test_explain_by_uid_in_archive_shows_what_the_pass_did(
         2,
         "introgate: account 'work': no message with UID 999 in Archive\n",
     )
+
+
+def test_a_deleted_state_re_archives_nothing_the_user_moved_back_and_unlabelled(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    """Only the $IntrogateHandled keyword is left to remember: the user took introgate's
+    label off the requests they moved back."""
+    config = write_imap_config(tmp_path / "introgate.toml", dovecot)
+    for n in range(3):
+        dovecot.deliver(request(n))
+    assert introgate(config, "run", "--once").returncode == 0
+    with ImapBackend("user", imap_settings(dovecot), FolderSettings()) as client:
+        for ref in client.scan("Archive", None).refs[:2]:
+            client.move(ref, "INBOX")
+        for ref in client.scan("INBOX", None).refs:
+            client.remove_label(ref, "introgate/unexplained")
+    before = folders(dovecot)
+    assert [keywords for _, keywords in before["INBOX"]] == [["$IntrogateHandled"]] * 2
+    assert (len(before["Archive"]), len(before["Drafts"])) == (1, 3)
+    for lost in tmp_path.glob("state.sqlite3*"):
+        lost.unlink()
+    assert introgate(config, "run", "--once").returncode == 0
+    assert folders(dovecot) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -132,3 +133,62 @@ def test_state_backup_and_restore_bring_back_a_damaged_state(
     with SqliteStore(state) as store:
         assert store.messages.counts("test") == handled
     assert len(list(tmp_path.glob("state.sqlite3.damaged-*"))) == 1
+
+
+def chattr(flag: str, path: Path) -> None:
+    """A real read-only condition even for root (tests run as root: chmod denies nothing)."""
+    done = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr is not supported here: {done.stderr.decode().strip()}")
+
+
+def test_an_immutable_state_file_gives_one_line_and_exit_2(
+    config: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    state = tmp_path / "state.sqlite3"
+    SqliteStore(state).close()
+    chattr("+i", state)
+    try:
+        code, err = introgate(capsys, monkeypatch, "run", "--once", "--config", str(config))
+    finally:
+        chattr("-i", state)
+    assert (code, err) == (
+        2,
+        [
+            f"introgate: state file {state} is read-only although its permissions allow "
+            "writing (immutable, or on a read-only file system): make it writable "
+            f"(chattr -i {state}, remount) or set [state] path elsewhere"
+        ],
+    )
+    assert (tmp_path / "Maildir" / "new" / "1.anna").exists()  # nothing was touched
+
+
+def test_a_state_file_in_a_read_only_folder_gives_one_line_and_exit_2(
+    config: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    state = folder / "state.sqlite3"
+    SqliteStore(state).close()
+    config.write_text(
+        config.read_text().replace('path = "state.sqlite3"', 'path = "state/state.sqlite3"')
+    )
+    chattr("+i", folder)
+    try:
+        code, err = introgate(capsys, monkeypatch, "status", "--config", str(config))
+    finally:
+        chattr("-i", folder)
+    assert (code, err) == (
+        2,
+        [
+            f"introgate: state file {state} is in a folder introgate cannot write to "
+            f"({folder}): SQLite needs it for its journal; make it writable "
+            f"(chattr -i {folder}, or remount)"
+        ],
+    )

@@ -37,6 +37,12 @@ def check_path(path: Path) -> None:
                 "make it writable or set [state] path elsewhere"
             )
         return
+    if not os.access(path, os.R_OK | os.W_OK) and _mode_allows_writing(path):
+        raise StateFileError(
+            f"state file {path} is read-only although its permissions allow writing "
+            f"(immutable, or on a read-only file system): make it writable (chattr -i {path}, "
+            "remount) or set [state] path elsewhere"
+        )
     if not os.access(path, os.R_OK | os.W_OK):
         raise StateFileError(
             f"state file {path} is not readable and writable by this user: fix its "
@@ -46,7 +52,19 @@ def check_path(path: Path) -> None:
         raise StateFileError(
             f"state file {path} is in a folder introgate cannot write to ({folder}): SQLite "
             "needs it for its journal; make it writable"
+            + (f" (chattr -i {folder}, or remount)" if _mode_allows_writing(folder) else "")
         )
+
+
+def _mode_allows_writing(path: Path) -> bool:
+    """Whether the permission bits let this user write: then something else forbids it
+    (the immutable attribute, a read-only mount), which chmod does not fix."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    euid = os.geteuid()
+    return euid == 0 or (stat.st_uid == euid and bool(stat.st_mode & 0o200))
 
 
 def explain_sqlite_error(path: Path, exc: sqlite3.Error) -> StateFileError:
