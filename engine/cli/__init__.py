@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "undo_command",
         "Move back what a pass moved (to the folder it came from) and remove its labels.",
     ),
+    "reapply": (
+        "introgate.cli.reapply",
+        "reapply_command",
+        "Run the current rules again over requests already handled, drafting nobody twice.",
+    ),
     "init": (
         "introgate.cli.init",
         "init_command",
