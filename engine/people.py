@@ -37,7 +37,7 @@ import logging
 import quopri
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -49,6 +49,7 @@ from urllib.parse import parse_qsl, urlsplit
 from introgate.backends.base import MailboxBackend
 from introgate.config import Settings
 from introgate.files_changed import stamps
+from introgate.near_miss import closest
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import Requester, RequestNotification
 from introgate.state import StateStore
@@ -318,6 +319,50 @@ def allowlist_keys(text: str) -> set[str]:
     return keys
 
 
+def allowlist_problems(text: str, networks: Collection[str]) -> list[tuple[int, str]]:
+    """(line number, why) for each line ``allowlist_keys`` reads but no request can match.
+
+    ``networks``: the network ids recognition knows; empty means not checked.
+    """
+    problems: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        why = _unusable_entry(line, networks)
+        if why is not None:
+            problems.append((number, why))
+    return problems
+
+
+def _unusable_entry(line: str, networks: Collection[str]) -> str | None:
+    if " #" in line or "\t#" in line:
+        return (
+            "a comment must be a line of its own: with it, this entry matches nobody "
+            "(write the # comment on the line above)"
+        )
+    bare = re.fullmatch(r"([a-z][a-z0-9_-]*):", line)
+    if bare:
+        return f'nothing after "{bare.group(1)}:": write a profile address, a handle or a name'
+    match = _PREFIX.fullmatch(line)
+    if match is None:
+        return None  # a bare name
+    prefix, rest = match.group(1), match.group(2).strip()
+    if prefix in ("http", "https", "name"):
+        return None
+    if networks and prefix not in networks:
+        known = ", ".join(sorted(networks))
+        close = closest(prefix, networks)
+        hint = f' (did you mean "{close}"?)' if close else ""
+        return (
+            f'unknown network "{prefix}"{hint}: write NETWORK:PROFILE with one of {known}, '
+            "a profile address, or name:FULL NAME"
+        )
+    if "://" not in rest and "/" in rest:
+        return f'"{rest}" looks like a profile address without https://: write https://{rest}'
+    return None
+
+
 # -- the index, rebuilt when a file changes -------------------------------------------
 
 
@@ -382,17 +427,27 @@ class KnownPeople:
             return None  # two different people share this name
         return distinct[0]
 
-    def problems(self) -> list[str]:
-        """Contacts files that cannot be read, for `introgate check`."""
+    def problems(self, networks: Collection[str] = ()) -> list[str]:
+        """Contacts files that cannot be read and allowlist lines that match nobody, for
+        `introgate check`; ``networks``: the ids an allowlist line may name."""
         problems = []
         for path in self.settings.contacts.files:
             try:
                 read_contacts(path)
             except (OSError, csv.Error, ValueError) as exc:
                 problems.append(f"{path}: contacts file cannot be read: {exc}")
-        allowlist = self.settings.contacts.allowlist
-        if allowlist is not None and allowlist.exists() and not allowlist.is_file():
+        allowlist = self.allowlist_path
+        if allowlist.exists() and not allowlist.is_file():
             problems.append(f"{allowlist}: allowlist is not a file")
+        elif allowlist.is_file():
+            try:
+                text = allowlist.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(f"{allowlist}: allowlist cannot be read: {exc}")
+            else:
+                problems.extend(
+                    f"{allowlist}:{line}: {why}" for line, why in allowlist_problems(text, networks)
+                )
         return problems
 
     # -- changes ----------------------------------------------------------------------

@@ -36,13 +36,14 @@ from introgate.decide import Step, decide, recognise
 from introgate.drafts import Drafter
 from introgate.drafts.sync import sync_draft_status
 from introgate.drafts.templates import ReplyTemplates
-from introgate.errors import ConnectionLost
+from introgate.errors import BackendError, ConnectionLost
 from introgate.facts import MessageFacts, facts_from_headers
 from introgate.introductions.step import FollowUp, Introductions
 from introgate.mail import HANDLED, MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
+from introgate.rules.check import check_folders
 from introgate.rules.reload import RuleReloader
 from introgate.state import ProcessedStatus, StateStore
 
@@ -74,7 +75,11 @@ class Decision:
 
     @property
     def drafted(self) -> bool:
-        return any(o.type == "draft" and o.changed for o in self.outcomes)
+        """A draft was stored for it, or (dry run) would have been."""
+        return any(
+            o.type == "draft" and o.detail.get("status") in ("created", "would_create")
+            for o in self.outcomes
+        )
 
     def summary(self) -> str:
         actions = ", ".join(o.summary for o in self.outcomes) or "left alone"
@@ -212,6 +217,10 @@ class Engine:
         known = KnownPeople(settings, store, backend, remember=not dry_run)
         drafter = Drafter(settings, store, backend, account.name, known, self.templates)
         backfill = account.backfill
+        missing = check_folders(rules, backend.list_folders)
+        if missing:
+            # before anything changes: a misspelt folder must not half-handle a message
+            raise BackendError("\n".join(missing))
         if not dry_run and _draft_follow_due(backend):
             # before the scans, so the watched folder is what stays selected between passes
             _follow_drafts(settings, store, backend, account.name)

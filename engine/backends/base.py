@@ -185,6 +185,11 @@ class MailboxBackend(ABC):
         """Every folder name, for checks; backends override when they can list."""
         return []
 
+    def has_folder(self, folder: str) -> bool:
+        """Whether ``folder`` exists (INBOX in any case); ``move``/``append`` would create it."""
+        names = self.list_folders()
+        return folder in names or (folder.upper() == "INBOX" and "INBOX" in names)
+
 
 def _each(
     refs: Sequence[MessageRef], change: Callable[[MessageRef], None]

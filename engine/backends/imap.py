@@ -533,6 +533,10 @@ class ImapBackend(MailboxBackend):
         with self._talking("listing folders") as client:
             return sorted(self._folders(client))
 
+    def has_folder(self, folder: str) -> bool:
+        with self._talking("listing folders") as client:
+            return self._existing(client, folder)
+
     def _existing(self, client: IMAPClient, folder: str) -> bool:
         names = self._folders(client)
         return folder in names or (folder.upper() == "INBOX" and "INBOX" in names)

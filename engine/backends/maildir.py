@@ -109,6 +109,9 @@ class MaildirBackend(MailboxBackend):
         # created on first use (append, move), not here: a dry run asks too
         return override or _DEFAULT_NAMES[role]
 
+    def has_folder(self, folder: str) -> bool:
+        return (self.folder_path(folder) / "cur").is_dir()
+
     def list_folders(self) -> list[str]:
         names = [INBOX]
         for child in sorted(self.root.iterdir()):

@@ -11,6 +11,7 @@ from introgate.backends import open_backend
 from introgate.cli.loading import print_problems
 from introgate.cli.options import ConfigOption
 from introgate.config import Account, Settings, load_settings
+from introgate.config_ready import unready_values
 from introgate.drafts.templates import check_templates
 from introgate.errors import FileProblem, FileProblems, IntrogateError
 from introgate.explain import offline_known_people
@@ -56,8 +57,10 @@ def check_command(config: ConfigOption = None) -> None:
         rulesets[account.name] = collect(_rules_loader(settings, account, networks))
     if not settings.accounts:
         rulesets[""] = collect(_rules_loader(settings, None, networks))
+    problems.extend(unready_values(settings))
     problems.extend(check_templates(settings))
-    problems.extend(offline_known_people(settings).problems())
+    network_ids = networks.ids() if networks is not None else frozenset[str]()
+    problems.extend(offline_known_people(settings).problems(network_ids))
     for account in settings.accounts:
         ruleset = rulesets.get(account.name)
         if ruleset is not None and account.backend == "maildir":
@@ -77,7 +80,7 @@ def _rules_loader(
 
 def _folder_problems(account: Account, ruleset: RuleSet) -> list[str]:
     with open_backend(account) as backend:
-        return check_folders(ruleset, backend.list_folders())
+        return check_folders(ruleset, backend.list_folders)
 
 
 def _summary(settings: Settings, recogniser: Recogniser | None, rulesets: list[RuleSet]) -> str:

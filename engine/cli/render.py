@@ -221,7 +221,8 @@ class PassPrinter:
                 + (f" (pass #{report.pass_id})." if report.pass_id else ".")
             ]
         lines = [
-            f"{prefix}{report.new:,} new, {report.drafted:,} drafted, {report.failed:,} failed"
+            f"{prefix}{report.new:,} new, {report.drafted:,} "
+            f"{'would be drafted' if self.dry_run else 'drafted'}, {report.failed:,} failed"
             + (f" (pass #{report.pass_id})" if report.pass_id else "")
         ]
         if report.skipped:

@@ -86,10 +86,9 @@ def run_command(
             continue
         except BackendError as exc:
             failures += 1
-            text = str(exc)
-            if f"'{selected.name}'" not in text:
-                text = f"account '{selected.name}': {text}"
-            typer.echo(text, err=True)
+            for line in str(exc).splitlines():
+                named = f"'{selected.name}'" in line
+                typer.echo(line if named else f"account '{selected.name}': {line}", err=True)
             continue
     raise typer.Exit(1 if failures else 0)
 

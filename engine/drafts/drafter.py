@@ -105,6 +105,10 @@ class Drafter:
         # the ledger's drafts by person key, read once when first needed and kept
         # current with what this drafter adds
         self._asked: dict[str, list[DraftRecord]] | None = None
+        # the Message-IDs of drafts a dry run would have stored (it stores nothing; they are
+        # in ``_asked`` only): later requests of the pass are decided as the real pass
+        # decides them, so a person with two requests is drafted to once there too
+        self._would_draft: set[str] = set()
 
     def ensure_draft(
         self, facts: MessageFacts, order: DraftOrder, *, dry_run: bool
@@ -120,7 +124,7 @@ class Drafter:
         ids = request_ids(self.account, notification, keys, facts.message_id)
         who = one_line(notification.requester.shown)
 
-        if self.store.drafts.get(ids.message_id) is not None:
+        if ids.message_id in self._would_draft or self.store.drafts.get(ids.message_id):
             return self._outcome("exists", ids, f"draft {ids.short} for {who} already made")
 
         drafts_folder = self.backend.folder_for(FolderRole.DRAFTS)
@@ -155,24 +159,25 @@ class Drafter:
                 f"no draft for {who}: no address known and no link to answer on the network",
                 reason="no address known and no link to answer on the network",
             )
+        record = _drafted_record(
+            self.account,
+            facts,
+            notification,
+            ids,
+            keys,
+            language=plan.language,
+            recipient=plan.recipient,
+            subject=plan.subject,
+        )
         if dry_run:
+            self._would_draft.add(ids.message_id)
+            self._remember(record)
             return self._outcome(
                 "would_create", ids, f"would draft {plan.language} reply to {who}", plan
             )
 
         self.backend.append(drafts_folder, plan.raw, flags=[DRAFT, SEEN])
-        self._add(
-            _drafted_record(
-                self.account,
-                facts,
-                notification,
-                ids,
-                keys,
-                language=plan.language,
-                recipient=plan.recipient,
-                subject=plan.subject,
-            )
-        )
+        self._add(record)
         self.store.audit.record(
             self.account,
             facts.ref,
@@ -235,9 +240,20 @@ class Drafter:
 
     def _add(self, record: DraftRecord) -> None:
         self.store.drafts.add(record)
-        if self._asked is not None:
-            for key in _asked_keys(record):
-                self._asked.setdefault(key, []).append(record)
+        self._remember(record)
+
+    def _remember(self, record: DraftRecord) -> None:
+        """``record`` among the drafts ``_last_asked`` looks at (the ledger's and this pass's)."""
+        for key in _asked_keys(record):
+            self._asked_by_key().setdefault(key, []).append(record)
+
+    def _asked_by_key(self) -> dict[str, list[DraftRecord]]:
+        if self._asked is None:
+            self._asked = {}
+            for record in self.store.drafts.records():
+                for key in _asked_keys(record):
+                    self._asked.setdefault(key, []).append(record)
+        return self._asked
 
     def _last_asked(self, notification: RequestNotification) -> datetime | None:
         """When this person was last drafted to, as ``same_person`` tells people apart:
@@ -247,13 +263,9 @@ class Drafter:
         The ledger is read once and kept by person key: a draft can only be the same
         person's when it shares a profile or a folded name with the request.
         """
-        if self._asked is None:
-            self._asked = {}
-            for record in self.store.drafts.records():
-                for key in _asked_keys(record):
-                    self._asked.setdefault(key, []).append(record)
+        asked = self._asked_by_key()
         last = None
-        candidates = {id(r): r for k in person_keys(notification) for r in self._asked.get(k, ())}
+        candidates = {id(r): r for k in person_keys(notification) for r in asked.get(k, ())}
         for record in candidates.values():
             if same_person(notification, _as_request(record, notification.kind)):
                 created = datetime.fromisoformat(record.created_at)

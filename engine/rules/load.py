@@ -28,7 +28,7 @@ from introgate.rules.conditions import Condition
 from introgate.rules.conditions.combine import AnyOf, NotAll, order_conditions
 from introgate.rules.context import LoadContext, did_you_mean
 from introgate.rules.evaluate import CompiledRule, RuleSet
-from introgate.rules.schema import ANY, CONTINUE, NOT, allowed_keys, models
+from introgate.rules.schema import ANY, CONTINUE, NO_ACTIONS, NOT, allowed_keys, models
 from introgate.toml_locate import KeyPath, Position, TomlPositions, locate, syntax_error_place
 
 RULE = "rule"
@@ -215,7 +215,7 @@ def _validation_problem(
         message = "unknown key" + _key_hint(loc)
     elif kind == "missing":
         at = positions.key(full[:-1]) if len(full) > 2 else positions.value(full[:2])
-        message = "missing (required)"
+        message = f"missing: {NO_ACTIONS}" if loc == ("then",) else "missing (required)"
     else:
         at = positions.value(full)
         message = _message(error)

@@ -29,6 +29,10 @@ from introgate.rules.conditions import SettingCondition
 ANY = "any"
 NOT = "not"
 CONTINUE = "continue"
+NO_ACTIONS = (
+    "the rule would do nothing and stop every later rule for the mail it matches; "
+    'add an action, e.g. then = { label = "mine" }'
+)
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
 
@@ -45,6 +49,14 @@ class _WhenBase(BaseModel):
 
 class _ThenBase(BaseModel):
     model_config = _STRICT
+
+    @model_validator(mode="after")
+    def _some_action(self) -> _ThenBase:
+        if not any(getattr(self, kind.key, None) for kind in actions.ALL):
+            # the first matching rule ends evaluation: one that does nothing would hide the
+            # message from every rule after it (the shipped ones too)
+            raise ValueError(f"no action: {NO_ACTIONS}")
+        return self
 
     @model_validator(mode="after")
     def _one_move(self) -> _ThenBase:
@@ -112,7 +124,7 @@ def _models(
         "Rule",
         __base__=_RuleBase,
         when=(when, Field(description="Conditions; all must hold.")),
-        then=(then, Field(default_factory=then, description="Actions, run in a safe order.")),
+        then=(then, Field(description="Actions (at least one), run in a safe order.")),
     )
     return when, then, rule
 

@@ -66,15 +66,6 @@ def test_help_lists_every_command() -> None:
         assert re.search(rf"^\s+{command}\b", result.output, re.M), command
 
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def test_check_accepts_the_example_config() -> None:
-    result = runner.invoke(app, ["check", "--config", str(REPO / "config.example.toml")])
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: ")
-
-
 def test_check_names_the_file_and_the_misspelt_key(tmp_path: Path) -> None:
     config = tmp_path / "introgate.toml"
     config.write_text('[identity]\nnmae = "Alex"\n')

@@ -74,6 +74,7 @@ name = "values"
 when.kind = ["friend_request", "conection_request"]
 when.network = "linkdin"
 when.authenticated = "unknwn"
+then.flag = true
 """
     file = rules_dir / "rules.toml"
     assert problems(load, text) == [
@@ -91,9 +92,11 @@ def test_bad_regexes_and_durations_are_refused_at_load(load: LoadRules, rules_di
     text = """[[rule]]
 name = "patterns"
 when = { subject_matches = "(unclosed", older_than = "2 weeks" }
+then.flag = true
 [[rule]]
 name = "header"
 when.header = { name = "List-Id", matches = "[z-a]" }
+then.flag = true
 """
     file = rules_dir / "rules.toml"
     assert problems(load, text) == [
@@ -101,7 +104,7 @@ when.header = { name = "List-Id", matches = "[z-a]" }
         "missing ), unterminated subpattern at position 0",
         f'{file}:3:54: rule "patterns": when.older_than: "2 weeks" is not a duration: '
         'write a whole number and m, h, d or w, like "30d", "12h", "2w" or "45m"',
-        f'{file}:6:45: rule "header": when.header[0].matches: not a valid regular expression: '
+        f'{file}:7:45: rule "header": when.header[0].matches: not a valid regular expression: '
         "bad character range z-a at position 1",
     ]
 
@@ -120,7 +123,7 @@ then.draft = { template = "ask-intr", language = "de" }
 
 
 def test_a_duplicate_rule_name_across_files_is_refused(load: LoadRules, rules_dir: Path) -> None:
-    rule = '[[rule]]\nname = "same"\nwhen = { kind = "follow" }\n'
+    rule = '[[rule]]\nname = "same"\nwhen = { kind = "follow" }\nthen = { flag = true }\n'
     assert problems(load, {"a.toml": rule, "b.toml": "\n" + rule}) == [
         f'{rules_dir / "b.toml"}:3:8: rule "same": name: duplicate rule name, '
         f"first used at {rules_dir / 'a.toml'}:2"
@@ -138,6 +141,7 @@ then = { archive = true, move = "Elsewhere" }
 [[rule]]
 description = "nameless"
 when = { kind = "follow", any = [] }
+then = { flag = true }
 """
     file = rules_dir / "rules.toml"
     assert problems(load, text) == [
@@ -152,7 +156,7 @@ def test_every_problem_in_every_file_is_reported_at_once(load: LoadRules, rules_
     found = problems(
         load,
         {
-            "a.toml": '[[rule]]\nname = "a"\nwhen = { kind = 1 }\n',
+            "a.toml": '[[rule]]\nname = "a"\nwhen = { kind = 1 }\nthen = { flag = true }\n',
             "b.toml": "rule = 3\nrules = []\n",
             "c.toml": "[[rule]\n",
         },
@@ -170,7 +174,7 @@ def test_every_problem_in_every_file_is_reported_at_once(load: LoadRules, rules_
 def test_configured_paths_and_account_selections_must_exist(
     rules_dir: Path, load: LoadRules
 ) -> None:
-    load('[[rule]]\nname = "a"\nwhen = { kind = "follow" }\n')
+    load('[[rule]]\nname = "a"\nwhen = { kind = "follow" }\nthen = { flag = true }\n')
     settings = Settings(rules={"use_shipped": False, "paths": [rules_dir, rules_dir / "gone.toml"]})
     account = Account(name="work", backend="maildir", maildir=Path("/m"), rules=["a", "rule.toml"])
     with pytest.raises(RuleFileErrors) as caught:
@@ -190,9 +194,10 @@ def test_folders_named_by_move_are_checked_against_the_mailbox(
         'then = { move = "Archiv" }\n'
         '[[rule]]\nname = "ok"\nwhen = { kind = "follow" }\nthen = { move = "Sent" }\n'
     )
-    assert check_folders(rules, maildir.list_folders()) == [
+    assert check_folders(rules, maildir.list_folders) == [
         f'{rules_dir / "rules.toml"}:4:17: rule "file-it": then.move: '
-        'no folder "Archiv" in the mailbox (did you mean "Archive"?)'
+        'no folder "Archiv" in the mailbox (did you mean "Archive"?): create it, or write '
+        'move = { folder = "Archiv", create = true }'
     ]
 
 

@@ -13,7 +13,7 @@ from tests.rules.rules_kit import NOW, LoadRules, mail, request
 
 def condition_trace(load: LoadRules, when: str, facts: MessageFacts) -> dict[str, Any]:
     """What the one condition saw; the decision (fast path) must agree with the trace."""
-    rules = load(f'[[rule]]\nname = "r"\nwhen = {{ {when} }}\n')
+    rules = load(f'[[rule]]\nname = "r"\nwhen = {{ {when} }}\nthen = {{ flag = true }}\n')
     evaluation = rules.evaluate(facts, now=NOW)
     [trace] = evaluation.traces
     [condition] = trace.as_json()["conditions"]
