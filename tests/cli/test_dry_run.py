@@ -74,7 +74,7 @@ def test_dry_run_counts_are_the_real_runs_counts(
     real = introgate("run", "--once", "--config", str(config))
     assert real.returncode == 0, real.stderr
     assert summary(real.stdout) == (
-        "5 new, 2 drafted, 0 failed, 0 skipped as older than the backfill age"
+        "5 new, 2 drafted, 0 failed, 0 skipped as older than the backfill age (pass #1)"
     )
     assert real.stdout.count("no draft: asked recently") == 2
     assert len(files_in(maildir, "Drafts")) == 2
