@@ -19,7 +19,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,7 +35,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
-from introgate.durations import Duration, DurationOrUnlimited
+from introgate.durations import Duration, DurationOrUnlimited, written_duration
 from introgate.errors import ConfigError, FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
 from introgate.toml_locate import TomlPositions, locate, syntax_error_place
@@ -247,6 +255,29 @@ class Settings(BaseSettings):
             if account.name == name:
                 return account
         raise ConfigError(f"no account named {name!r} in the configuration")
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the config file, for editor completion (`introgate schema config`)."""
+    schema = Settings.model_json_schema()
+    schema["properties"].pop("config_path", None)  # set by load_settings, not written
+    _durations_as_written(schema)
+    schema["title"] = "introgate configuration"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _durations_as_written(node: Any) -> None:
+    """Duration defaults as the file writes them ("30d"): the schema states them as ISO 8601."""
+    if isinstance(node, dict):
+        default = node.get("default")
+        if "pattern" in node and isinstance(default, str) and default.startswith("P"):
+            node["default"] = written_duration(TypeAdapter(timedelta).validate_python(default))
+        for value in node.values():
+            _durations_as_written(value)
+    elif isinstance(node, list):
+        for value in node:
+            _durations_as_written(value)
 
 
 def default_config_path() -> Path:

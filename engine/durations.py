@@ -68,6 +68,17 @@ def _duration_or_unlimited(value: object) -> object:
     return _written_duration(value, unlimited=True)
 
 
+def written_duration(value: timedelta) -> str:
+    """A timedelta as a file would write it (``"30d"``); ``"all"`` for no limit."""
+    if not value:
+        return "all"
+    minutes = int(value.total_seconds()) // 60
+    for unit, size in (("d", 24 * 60), ("h", 60)):
+        if minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
+
+
 _PATTERN = "^[0-9]{1,6} *[mhdw]$"
 
 DurationText = Annotated[

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# b'...' or [b'...'] inside an exception's text: imaplib and imapclient put the server's
+# reply there as a Python bytes repr
+_BYTES_REPR = re.compile(r"""\[?(?<![\w])b(['"])((?:\\.|(?!\1).)*)\1\]?""")
 
 
 class IntrogateError(Exception):
@@ -55,3 +61,22 @@ class BackendError(IntrogateError):
 
 class ConnectionLost(BackendError):
     """The server went away mid-pass: the pass stops, the daemon reconnects, nothing is lost."""
+
+
+def readable_error(exc: BaseException, limit: int = 300) -> str:
+    """An exception as one line a person reads: the server's words, not a Python repr.
+
+    ``LoginError("b'[AUTHENTICATIONFAILED] Authentication failed.'")`` reads
+    ``[AUTHENTICATIONFAILED] Authentication failed.``.
+    """
+    text = " ".join(_BYTES_REPR.sub(_decoded, str(exc)).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _decoded(match: re.Match[str]) -> str:
+    quote, body = match.group(1), match.group(2)
+    try:
+        value = ast.literal_eval(f"b{quote}{body}{quote}")
+    except (ValueError, SyntaxError):
+        return match.group(0)
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else match.group(0)

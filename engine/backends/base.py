@@ -38,6 +38,20 @@ def configured_folder(folders: FolderSettings, role: FolderRole) -> str | None:
 
 
 @dataclass(frozen=True)
+class FoundFolder:
+    """Where a role's folder is and how it was found, for ``check --connect``.
+
+    ``how``: "configured", "SPECIAL-USE \\Trash", "by name"; ``exists`` False means the
+    folder introgate would create on first use (``name`` is the one it would create).
+    """
+
+    role: FolderRole
+    name: str
+    how: str
+    exists: bool
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """Messages that may be new since ``checkpoint``, oldest first.
 
@@ -184,6 +198,11 @@ class MailboxBackend(ABC):
     def list_folders(self) -> list[str]:
         """Every folder name, for checks; backends override when they can list."""
         return []
+
+    def find_folder(self, role: FolderRole) -> FoundFolder:
+        """The folder that plays ``role`` and how it was found (``folder_for`` says only which)."""
+        name = self.folder_for(role)
+        return FoundFolder(role, name, "by name", self.has_folder(name))
 
     def has_folder(self, folder: str) -> bool:
         """Whether ``folder`` exists (INBOX in any case); ``move``/``append`` would create it."""

@@ -28,6 +28,7 @@ from imapclient.exceptions import CapabilityError, LoginError
 
 from introgate.backends.base import (
     FolderRole,
+    FoundFolder,
     MailboxBackend,
     ScanResult,
     configured_folder,
@@ -35,7 +36,7 @@ from introgate.backends.base import (
 from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings, ImapSettings, OAuth2Settings
 from introgate.credentials import resolve_oauth2_token, resolve_password
-from introgate.errors import BackendError, ConfigError, ConnectionLost
+from introgate.errors import BackendError, ConfigError, ConnectionLost, readable_error
 from introgate.mail import HANDLED, MailItem, MessageRef
 from introgate.oauth import fresh_access_token
 
@@ -123,8 +124,7 @@ def _default_port(settings: ImapSettings) -> int:
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text[:300]
+    return readable_error(exc)
 
 
 def _is_loopback(host: str) -> bool:
@@ -542,20 +542,35 @@ class ImapBackend(MailboxBackend):
         return folder in names or (folder.upper() == "INBOX" and "INBOX" in names)
 
     def _role_folder(self, client: IMAPClient, role: FolderRole) -> str | None:
+        found = self._found_role_folder(client, role)
+        return found[0] if found else None
+
+    def _found_role_folder(self, client: IMAPClient, role: FolderRole) -> tuple[str, str] | None:
+        """(folder, how it was found): SPECIAL-USE first, then the usual names."""
         folders = self._folders(client)
         flag = _SPECIAL_USE[role]
         for name, flags in folders.items():
             if flag in flags:
-                return name
+                return name, f"SPECIAL-USE {flag.decode()}"
         if role is FolderRole.ARCHIVE and b"X-GM-EXT-1" in self._capabilities:
             for name, flags in folders.items():
                 if b"\\All" in flags:  # Gmail: archiving is leaving the inbox for All Mail
-                    return name
+                    return name, "SPECIAL-USE \\All (Gmail)"
         by_lower = {name.lower(): name for name in folders}
         for usual in _USUAL_NAMES[role]:
             if usual.lower() in by_lower:
-                return by_lower[usual.lower()]
+                return by_lower[usual.lower()], "by name"
         return None
+
+    def find_folder(self, role: FolderRole) -> FoundFolder:
+        override = configured_folder(self.folders, role)
+        with self._talking(f"finding the {role.value} folder") as client:
+            if override:
+                return FoundFolder(role, override, "configured", self._existing(client, override))
+            found = self._found_role_folder(client, role)
+        if found is None:
+            return FoundFolder(role, _DEFAULT_NAMES[role], "not found", False)
+        return FoundFolder(role, found[0], found[1], True)
 
     def folder_for(self, role: FolderRole) -> str:
         override = configured_folder(self.folders, role)

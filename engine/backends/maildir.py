@@ -23,6 +23,7 @@ from pathlib import Path
 
 from introgate.backends.base import (
     FolderRole,
+    FoundFolder,
     MailboxBackend,
     ScanResult,
     configured_folder,
@@ -108,6 +109,13 @@ class MaildirBackend(MailboxBackend):
         override = configured_folder(self.folders, role)
         # created on first use (append, move), not here: a dry run asks too
         return override or _DEFAULT_NAMES[role]
+
+    def find_folder(self, role: FolderRole) -> FoundFolder:
+        override = configured_folder(self.folders, role)
+        name = override or _DEFAULT_NAMES[role]
+        return FoundFolder(
+            role, name, "configured" if override else "by name", self.has_folder(name)
+        )
 
     def has_folder(self, folder: str) -> bool:
         return (self.folder_path(folder) / "cur").is_dir()

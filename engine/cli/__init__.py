@@ -17,6 +17,8 @@ from typing import Annotated, Any
 import typer
 
 from introgate import __version__
+from introgate.cli.arguments import in_click_order
+from introgate.cli.help_text import WholeSentenceGroup
 from introgate.errors import FileProblems, IntrogateError
 from introgate.logs import configure_logging
 
@@ -132,6 +134,7 @@ def build_app(loaded: set[str] | None = None) -> typer.Typer:
             "  introgate explain mail.eml     # why a message gets what it gets"
         ),
         no_args_is_help=True,
+        cls=WholeSentenceGroup,
         pretty_exceptions_enable=False,
         add_completion=False,
         rich_markup_mode=None,
@@ -143,7 +146,7 @@ def build_app(loaded: set[str] | None = None) -> typer.Typer:
             continue
         target = getattr(importlib.import_module(module), attribute)
         if isinstance(target, typer.Typer):
-            app.add_typer(target, name=name)
+            app.add_typer(target, name=name, cls=WholeSentenceGroup)
         else:
             app.command(name)(target)
     return app
@@ -168,7 +171,8 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     try:
-        build_app(_asked_for(sys.argv[1:]))()
+        args = in_click_order(sys.argv[1:])
+        build_app(_asked_for(args))(args=args)
     except FileProblems as exc:
         from introgate.cli.loading import print_problems  # only on errors
 

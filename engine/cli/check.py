@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
 from introgate.backends import open_backend
+from introgate.backends.base import FolderRole, FoundFolder
 from introgate.cli.loading import print_problems
 from introgate.cli.options import ConfigOption
 from introgate.config import Account, Settings, load_settings
@@ -15,22 +16,40 @@ from introgate.config_ready import unready_values
 from introgate.drafts.templates import check_templates
 from introgate.errors import FileProblem, FileProblems, IntrogateError
 from introgate.explain import offline_known_people
+from introgate.mailbox_check import TrustSample, inspect_account
 from introgate.recognition import Recogniser
 from introgate.recognition.registry import NetworkRegistry
 from introgate.rules import RuleSet, load_rules
 from introgate.rules.check import check_folders
+from introgate.toml_locate import locate
 
 T = TypeVar("T")
 
 
-def check_command(config: ConfigOption = None) -> None:
+def check_command(
+    config: ConfigOption = None,
+    connect: Annotated[
+        bool,
+        typer.Option(
+            "--connect",
+            help=(
+                "Also log in to every account: find Drafts, Sent, Trash and Archive, check "
+                "the folders rules move mail to, and read which authserv-ids the server "
+                "writes on recent INBOX mail."
+            ),
+        ),
+    ] = False,
+) -> None:
     """Check config, network files, rule files, templates and contacts; exit 0 when all is well.
 
-    Every problem in every file is reported at once, as FILE:LINE:COL: rule "NAME": field: message.
+    Every problem in every file is reported at once, as FILE:LINE:COL: rule "NAME": field:
+    message, and exits 1. With --connect each account is logged in to and looked at too.
 
-    Example:
+    Examples:
 
       introgate check --config ~/.config/introgate/config.toml
+
+      introgate check --connect          # also log in and look at the folders
     """
     try:
         settings = load_settings(config)
@@ -57,19 +76,96 @@ def check_command(config: ConfigOption = None) -> None:
         rulesets[account.name] = collect(_rules_loader(settings, account, networks))
     if not settings.accounts:
         rulesets[""] = collect(_rules_loader(settings, None, networks))
-    problems.extend(unready_values(settings))
+    unready = unready_values(settings)
+    problems.extend(unready)
     problems.extend(check_templates(settings))
     network_ids = networks.ids() if networks is not None else frozenset[str]()
     problems.extend(offline_known_people(settings).problems(network_ids))
-    for account in settings.accounts:
+    for index, account in enumerate(settings.accounts):
         ruleset = rulesets.get(account.name)
-        if ruleset is not None and account.backend == "maildir":
-            # IMAP folders need the server: `introgate run --once --dry-run` shows those
+        if connect and not any(p.key.startswith(f"accounts[{index}]") for p in unready):
+            problems.extend(_look_at(settings, account, ruleset))
+        elif ruleset is not None and account.backend == "maildir":
+            # IMAP folders need the server: `check --connect` looks at those
             problems.extend(_folder_problems(account, ruleset))
     if problems:
         print_problems(problems)
         raise typer.Exit(1)
     typer.echo(_summary(settings, recogniser, [r for r in rulesets.values() if r is not None]))
+
+
+def _look_at(settings: Settings, account: Account, rules: RuleSet | None) -> list[str]:
+    """Log in, print what was found; the problems (a failed login, missing folders)."""
+    try:
+        findings = inspect_account(settings, account, rules)
+    except IntrogateError as exc:
+        text = str(exc)
+        return [text if f"'{account.name}'" in text else f"account '{account.name}': {text}"]
+    imap = account.imap
+    where = f"logged in to {imap.host} as {imap.username}" if imap else f"opened {account.maildir}"
+    typer.echo(f"account '{account.name}': {where}")
+    for found in findings.folders:
+        typer.echo(f"account '{account.name}': {_folder_line(found)}")
+    trust = findings.trust
+    if trust is not None:
+        _report_trust(settings, account, trust)
+    return findings.problems
+
+
+def _folder_line(found: FoundFolder) -> str:
+    role = found.role.value.capitalize()
+    if found.exists:
+        return f'{role}: "{found.name}" ({found.how})'
+    if found.how == "configured":
+        return f'{role}: "{found.name}" (configured) does not exist yet; created on first use'
+    use = _FIRST_USE[found.role]
+    return f'{role}: none found; "{found.name}" is created when {use}'
+
+
+_FIRST_USE = {
+    FolderRole.DRAFTS: "the first draft is stored",
+    FolderRole.SENT: "drafts send stores its first copy",
+    FolderRole.TRASH: "a draft is first discarded or withdrawn",
+    FolderRole.ARCHIVE: "a rule first archives",
+}
+
+
+def _report_trust(settings: Settings, account: Account, trust: TrustSample) -> None:
+    name = account.name
+    if not trust.sampled:
+        typer.echo(f"account '{name}': INBOX is empty: no authserv-ids to compare with [trust]")
+        return
+    of = f"of the {trust.sampled} most recent INBOX messages"
+    if not trust.ids:
+        typer.echo(
+            f"warning: account '{name}': no Authentication-Results on any {of}: the server "
+            'checks no senders, so every request\'s authenticity is "unknown"',
+            err=True,
+        )
+        return
+    seen = ", ".join(f"{server} ({count})" for server, count in trust.ids.most_common())
+    typer.echo(f"account '{name}': Authentication-Results {of} come from: {seen}")
+    if trust.trust_matches:
+        return
+    top = trust.ids.most_common(1)[0][0]
+    at = _trust_place(settings)
+    typer.echo(
+        f"{at}warning: trust.authserv_ids: names none of the authserv-ids account "
+        f"'{name}' receives mail with ({seen}): every request's authenticity is "
+        f'"unknown"; if {top} is your own server, write authserv_ids = ["{top}"]',
+        err=True,
+    )
+
+
+def _trust_place(settings: Settings) -> str:
+    path = settings.config_path
+    if path is None:
+        return ""
+    try:
+        at = locate(path.read_text(encoding="utf-8")).value(("trust", "authserv_ids"))
+    except (OSError, UnicodeDecodeError):
+        return f"{path}: "
+    return f"{path}:{at}: "
 
 
 def _rules_loader(

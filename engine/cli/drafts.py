@@ -124,7 +124,12 @@ def _to_cell(record: DraftRecord, now: tuple[str, ...] | None) -> str:
 
 @drafts_app.command()
 def show(draft: DraftId, config: ConfigOption = None, account: AccountOption = None) -> None:
-    """Show the request, the requester's note (if any) and the draft."""
+    """Show the request, the requester's note (if any) and the draft.
+
+    Example:
+
+      introgate drafts show 3f2a9c1b
+    """
     with _review(config, account) as review:
         view = review.show(review.find(draft))
     typer.echo(_render_view(view))
@@ -132,14 +137,24 @@ def show(draft: DraftId, config: ConfigOption = None, account: AccountOption = N
 
 @drafts_app.command()
 def discard(draft: DraftId, config: ConfigOption = None, account: AccountOption = None) -> None:
-    """Remove the draft from Drafts and record the request as dismissed."""
+    """Remove the draft from Drafts (to Trash) and record the request as dismissed.
+
+    Example:
+
+      introgate drafts discard 3f2a9c1b
+    """
     with _review(config, account) as review:
         typer.echo(review.discard(review.find(draft)))
 
 
 @drafts_app.command()
 def allow(draft: DraftId, config: ConfigOption = None, account: AccountOption = None) -> None:
-    """Add the requester to the allowlist, label the request introgate/known, discard the draft."""
+    """Add the requester to the allowlist, label the request introgate/known, discard the draft.
+
+    Example:
+
+      introgate drafts allow 3f2a9c1b
+    """
     with _review(config, account) as review:
         typer.echo(review.allow(review.find(draft)))
 
@@ -153,7 +168,12 @@ def send(
         bool, typer.Option("--resend", help="send again after an interrupted send")
     ] = False,
 ) -> None:
-    """Send the draft (as it is in Drafts now) over SMTP and keep a copy in Sent."""
+    """Send the draft (as it is in Drafts now) over SMTP and keep a copy in Sent.
+
+    Example:
+
+      introgate drafts send 3f2a9c1b
+    """
     with _review(config, account) as review:
         typer.echo(review.send(review.find(draft), resend=resend))
 

@@ -168,7 +168,7 @@ def _readable(result: dict[str, Any]) -> str:
         for label, value in (
             ("profile", writer.get("profile_url")),
             ("handle", writer.get("handle")),
-            ("preview", repr(message["note"]) if message.get("note") else None),
+            ("preview", _quoted(message["note"]) if message.get("note") else None),
         ):
             if value is not None:
                 lines.append(f"  {label}: {value}")
@@ -195,7 +195,7 @@ def _readable(result: dict[str, Any]) -> str:
                 "authenticated",
                 {True: "yes", False: "NO (spoof?)", None: "unknown"}[n.get("authenticated")],
             ),
-            ("note", repr(n["note"]) if n.get("note") else "none"),
+            ("note", _quoted(n["note"]) if n.get("note") else "none"),
         ):
             if value is not None:
                 lines.append(f"  {label}: {value}")
@@ -239,8 +239,8 @@ def _trace_lines(traces: list[dict[str, Any]]) -> list[str]:
         for condition in trace["conditions"]:
             ok = "ok " if condition["result"] else "NOT"
             lines.append(
-                f"      {ok} {condition['condition']}: expected {condition['expected']!r}, "
-                f"actual {condition['actual']!r}"
+                f"      {ok} {condition['condition']}: expected {_words(condition['expected'])}, "
+                f"found {_words(condition['actual'])}"
             )
     return lines
 
@@ -252,5 +252,39 @@ def _actions_text(actions: list[dict[str, Any]]) -> str:
 
 
 def _action_text(action: dict[str, Any]) -> str:
-    rest = ", ".join(f"{k}={v}" for k, v in action.items() if k != "type")
-    return f"{action['type']}({rest})" if rest else str(action["type"])
+    """``label "x"``, ``move "Kontakte"``, ``draft (template "ask-intro", language "de")``."""
+    settings = {key: value for key, value in action.items() if key != "type"}
+    if len(settings) == 1:
+        return f"{action['type']} {_words(next(iter(settings.values())))}"
+    rest = ", ".join(f"{key} {_words(value)}" for key, value in settings.items())
+    return f"{action['type']} ({rest})" if rest else str(action["type"])
+
+
+def _words(value: Any) -> str:
+    """A value from the trace as a person reads it: true, nothing, "a" or "b", not a repr."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_words(item) for item in value]
+        if not items:
+            return "none of them"
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_words(item)}" for key, item in value.items())
+    if isinstance(value, str):
+        return _quoted(value)
+    return str(value)
+
+
+def _quoted(text: str) -> str:
+    """In double quotes, anything a terminal would act on (line breaks, direction marks,
+    escape sequences) shown as an escape: the text comes from a stranger's mail."""
+    return '"' + "".join(_shown_char(char) for char in text) + '"'
+
+
+def _shown_char(char: str) -> str:
+    if char in '"\\':
+        return "\\" + char
+    return char if char.isprintable() else json.dumps(char)[1:-1]

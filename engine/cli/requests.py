@@ -101,7 +101,12 @@ _COLUMNS = (
 
 @requests_app.command()
 def show(request: RequestId, config: ConfigOption = None) -> None:
-    """The request and every change of its state, with time and cause."""
+    """The request and every change of its state, with time and cause.
+
+    Example:
+
+      introgate requests show 3f2a9c1b
+    """
     settings = load_settings(config)
     with SqliteStore(settings.state.path) as store:
         record = find_request(store, request)
@@ -132,7 +137,12 @@ def _indented(text: str) -> str:
 
 @requests_app.command("mark-sent")
 def mark_sent_command(request: RequestId, config: ConfigOption = None) -> None:
-    """Record that you asked the person yourself (on the network, by hand)."""
+    """Record that you asked the person yourself (on the network, by hand).
+
+    Example:
+
+      introgate requests mark-sent 3f2a9c1b
+    """
     settings = load_settings(config)
     with SqliteStore(settings.state.path) as store:
         typer.echo(mark_sent(store, find_request(store, request)))

@@ -18,7 +18,14 @@ from introgate.state import SqliteStore
 from introgate.state.sqlite.backup import backup, backup_folder, newest_backup, restore
 from introgate.state.sqlite.health import StateFileError
 
-state_app = typer.Typer(help="Check, back up or restore the state file.", no_args_is_help=True)
+state_app = typer.Typer(
+    help=(
+        "Check, back up or restore the state file.\n\nExamples:\n\n"
+        "  introgate state check\n\n"
+        "  introgate state backup --to ~/introgate-state.bak"
+    ),
+    no_args_is_help=True,
+)
 
 
 @state_app.command("check")

@@ -52,6 +52,12 @@ def short_id(record: DraftRecord) -> str:
     return record.request_id[:10]
 
 
+def full_ids(record: DraftRecord) -> dict[str, dict[str, str]]:
+    """``extra=`` for a log line that names a draft by its short id: the JSON log line
+    (``--log-json``) carries the full ids, so a script can find the draft and request."""
+    return {"fields": {"draft_id": record.draft_id, "request_id": record.request_id}}
+
+
 def local_time(stamp: str) -> str:
     """A ledger timestamp (UTC) as the user's local date and minute."""
     return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -213,7 +219,12 @@ class DraftReview:
         try:
             recognition = Recogniser.load(self.settings).recognise(items[0].raw)
         except Exception as exc:  # noqa: BLE001 - showing a draft must not fail on its request
-            log.warning("draft %s: cannot read the request again: %s", short_id(record), exc)
+            log.warning(
+                "draft %s: cannot read the request again: %s",
+                short_id(record),
+                exc,
+                extra=full_ids(record),
+            )
             return None, False
         for request in recognition.requests:
             if request.requester.name == record.requester or (
@@ -250,7 +261,7 @@ class DraftReview:
         )
         trash = self.backend.folder_for(FolderRole.TRASH)
         where = f"moved to {trash}" if refs else "was no longer in Drafts"
-        log.info("draft %s %s: %s", short_id(record), status, where)
+        log.info("draft %s %s: %s", short_id(record), status, where, extra=full_ids(record))
         return f"draft {short_id(record)} {where}; request recorded as {status}"
 
     def allow(self, record: DraftRecord) -> str:

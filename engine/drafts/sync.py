@@ -16,7 +16,7 @@ from email.parser import BytesHeaderParser
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
 from introgate.drafts.compose import REQUEST_HEADER
-from introgate.drafts.review import short_id
+from introgate.drafts.review import full_ids, short_id
 from introgate.state import DraftRecord, DraftStatus, StateStore
 
 log = logging.getLogger("introgate.drafts")
@@ -76,5 +76,5 @@ def _set(
     store.audit.record(
         account, None, f"draft_{status}", {"draft_id": record.draft_id, "via": "mail client"}
     )
-    log.info("draft %s %s in the mail client", short_id(record), status)
+    log.info("draft %s %s in the mail client", short_id(record), status, extra=full_ids(record))
     changes[record.draft_id] = status

@@ -270,7 +270,11 @@ class Introductions:
         self.store.requests.mark_acted(record.request_id, record.state)
         for outcome in follow_up.outcomes:
             log.info(
-                "request of %s is %s: %s", record.requester, record.state.value, outcome.summary
+                "request of %s is %s: %s",
+                record.requester,
+                record.state.value,
+                outcome.summary,
+                extra={"fields": {"request_id": record.request_id, **outcome.detail}},
             )
 
     def _context(self, facts: MessageFacts) -> ActionContext:

@@ -10,6 +10,7 @@ Validating a ``when`` table compiles its conditions (the validated value of
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from pydantic import (
@@ -25,6 +26,7 @@ from introgate.near_miss import keys_at
 from introgate.rules import actions, conditions
 from introgate.rules.actions import Action
 from introgate.rules.conditions import SettingCondition
+from introgate.rules.conditions.network import Network
 
 ANY = "any"
 NOT = "not"
@@ -134,8 +136,12 @@ def allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
     return keys_at(models()[2], loc)
 
 
-def rules_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a rule file, for editor completion (`introgate schema rules`)."""
+def rules_json_schema(networks: Collection[str] = ()) -> dict[str, Any]:
+    """The JSON Schema of a rule file, for editor completion (`introgate schema rules`).
+
+    ``networks``: the network names the ``network`` condition accepts (the network files
+    the configuration reads, the user's own included); none given, any name is allowed.
+    """
     rule = models()[2]
     rule_file = create_model(
         "RuleFile",
@@ -144,4 +150,18 @@ def rules_json_schema() -> dict[str, Any]:
     )
     schema = rule_file.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    if networks:
+        _only(schema["$defs"]["When"]["properties"][Network.key], sorted(networks))
     return schema
+
+
+def _only(node: Any, names: list[str]) -> None:
+    """Every text the subschema ``node`` accepts becomes one of ``names``."""
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            node["enum"] = names
+        for value in node.values():
+            _only(value, names)
+    elif isinstance(node, list):
+        for value in node:
+            _only(value, names)

@@ -15,6 +15,7 @@ from email.utils import parseaddr
 
 from introgate.backends.base import FolderRole
 from introgate.backends.imap import ImapBackend
+from introgate.mailbox_check import authserv_id
 from introgate.recognition import Recogniser
 
 SURVEY_DAYS = 30
@@ -27,13 +28,6 @@ class Survey:
     notifications: Counter[str] = field(default_factory=Counter)  # network label -> count
     requests: Counter[str] = field(default_factory=Counter)
     authserv_id: str | None = None
-
-
-def _authserv_id(value: str) -> str | None:
-    """The first token of an Authentication-Results value (RFC 8601 2.2)."""
-    head = value.split(";", 1)[0].strip()
-    token = head.split()[0] if head.split() else ""
-    return token.lower() if token and "=" not in token else None
 
 
 def survey_mailbox(
@@ -53,7 +47,7 @@ def survey_mailbox(
             continue
         survey.notifications[network.label] += 1
         results = headers.get("Authentication-Results")
-        found = _authserv_id(str(results)) if results else None
+        found = authserv_id(str(results)) if results else None
         if found:
             servers[found] += 1
         if recogniser.is_candidate(headers):
