@@ -44,14 +44,24 @@ def unready_values(settings: Settings) -> list[FileProblem]:
         problems.append(FileProblem(path, at.line, at.column, _dotted(key), message))
 
     for index, account in enumerate(settings.accounts):
+        if account.backend == "maildir" and account.maildir is not None:
+            if not (account.maildir / "cur").is_dir():
+                problem(
+                    ("accounts", index, "maildir"),
+                    f"{account.maildir} is not a Maildir (no cur/ folder in it)",
+                )
+            continue
         imap = account.imap
-        if account.backend != "imap" or imap is None:
+        if imap is None:
             continue
         where: KeyPath = ("accounts", index, "imap")
         _server_values(imap.host, imap.username, where, problem)
         # the order of introgate.backends.imap's login: a password, a sign-in, a token
         if _password_source(imap) is not None or imap.oauth2 is None:
             _credentials(imap, where, problem, purpose="log in")
+    why = _unwritable(settings.state.path)
+    if why is not None:
+        problem(("state", "path"), f"{settings.state.path}: {why}")
     smtp = settings.smtp
     if smtp is not None:
         _server_values(smtp.host, smtp.username, ("smtp",), problem)
@@ -61,6 +71,25 @@ def unready_values(settings: Settings) -> list[FileProblem]:
 
 
 Report = Callable[[KeyPath, str], None]
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the state file cannot be created or written there, or None.
+
+    A pass creates missing folders on the way, so the nearest folder that exists decides.
+    """
+    if path.exists():
+        if not path.is_file():
+            return "the state file is not a file"
+        return None if os.access(path, os.R_OK | os.W_OK) else "the state file is not writable"
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"cannot create the state file: {ancestor} is not a folder"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"cannot create the state file: {ancestor} is not writable"
+    return None
 
 
 def _positions(config_path: Path | None) -> TomlPositions:

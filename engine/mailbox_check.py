@@ -68,17 +68,23 @@ def _inspect(
 ) -> MailboxFindings:
     findings = MailboxFindings(account.name)
     findings.folders = [backend.find_folder(role) for role in ROLES]
-    existing = backend.list_folders()
-    for index, folder in enumerate(account.folders.watch):
-        if not backend.has_folder(folder):
-            findings.problems.append(
-                f"account {account.name!r}: folders.watch[{index}]: no folder "
-                f'"{folder}" in the mailbox{did_you_mean(folder, existing)}'
-            )
-    if rules is not None:
-        findings.problems.extend(check_folders(rules, lambda: existing))
+    findings.problems = missing_folders(account, rules, backend)
     findings.trust = sample_trust(backend, settings.trust.authserv_ids)
     return findings
+
+
+def missing_folders(account: Account, rules: RuleSet | None, backend: MailboxBackend) -> list[str]:
+    """A line for each watched folder and each rule's move target the mailbox lacks."""
+    existing = backend.list_folders()
+    problems = [
+        f"account {account.name!r}: folders.watch[{index}]: no folder "
+        f'"{folder}" in the mailbox{did_you_mean(folder, existing)}'
+        for index, folder in enumerate(account.folders.watch)
+        if not backend.has_folder(folder)
+    ]
+    if rules is not None:
+        problems.extend(check_folders(rules, lambda: existing))
+    return problems
 
 
 def sample_trust(backend: MailboxBackend, trusted: list[str]) -> TrustSample:

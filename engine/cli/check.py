@@ -16,11 +16,10 @@ from introgate.config_ready import unready_values
 from introgate.drafts.templates import check_templates
 from introgate.errors import FileProblem, FileProblems, IntrogateError
 from introgate.explain import offline_known_people
-from introgate.mailbox_check import TrustSample, inspect_account
+from introgate.mailbox_check import TrustSample, inspect_account, missing_folders
 from introgate.recognition import Recogniser
 from introgate.recognition.registry import NetworkRegistry
 from introgate.rules import RuleSet, load_rules
-from introgate.rules.check import check_folders
 from introgate.toml_locate import locate
 
 T = TypeVar("T")
@@ -83,9 +82,11 @@ def check_command(
     problems.extend(offline_known_people(settings).problems(network_ids))
     for index, account in enumerate(settings.accounts):
         ruleset = rulesets.get(account.name)
-        if connect and not any(p.key.startswith(f"accounts[{index}]") for p in unready):
+        if any(p.key.startswith(f"accounts[{index}]") for p in unready):
+            continue  # it cannot be opened: that is said already
+        if connect:
             problems.extend(_look_at(settings, account, ruleset))
-        elif ruleset is not None and account.backend == "maildir":
+        elif account.backend == "maildir":
             # IMAP folders need the server: `check --connect` looks at those
             problems.extend(_folder_problems(account, ruleset))
     if problems:
@@ -99,8 +100,7 @@ def _look_at(settings: Settings, account: Account, rules: RuleSet | None) -> lis
     try:
         findings = inspect_account(settings, account, rules)
     except IntrogateError as exc:
-        text = str(exc)
-        return [text if f"'{account.name}'" in text else f"account '{account.name}': {text}"]
+        return [_for_account(account, str(exc))]
     imap = account.imap
     where = f"logged in to {imap.host} as {imap.username}" if imap else f"opened {account.maildir}"
     typer.echo(f"account '{account.name}': {where}")
@@ -116,17 +116,15 @@ def _folder_line(found: FoundFolder) -> str:
     role = found.role.value.capitalize()
     if found.exists:
         return f'{role}: "{found.name}" ({found.how})'
-    if found.how == "configured":
-        return f'{role}: "{found.name}" (configured) does not exist yet; created on first use'
-    use = _FIRST_USE[found.role]
-    return f'{role}: none found; "{found.name}" is created when {use}'
+    where = "configured, not there yet" if found.how == "configured" else "none yet"
+    return f'{role}: {where}; "{found.name}" is created {_FIRST_USE[found.role]}'
 
 
 _FIRST_USE = {
-    FolderRole.DRAFTS: "the first draft is stored",
-    FolderRole.SENT: "drafts send stores its first copy",
-    FolderRole.TRASH: "a draft is first discarded or withdrawn",
-    FolderRole.ARCHIVE: "a rule first archives",
+    FolderRole.DRAFTS: "with the first draft",
+    FolderRole.SENT: "by the first drafts send",
+    FolderRole.TRASH: "by the first discard",
+    FolderRole.ARCHIVE: "by the first archive",
 }
 
 
@@ -135,24 +133,25 @@ def _report_trust(settings: Settings, account: Account, trust: TrustSample) -> N
     if not trust.sampled:
         typer.echo(f"account '{name}': INBOX is empty: no authserv-ids to compare with [trust]")
         return
-    of = f"of the {trust.sampled} most recent INBOX messages"
+    of = f"the {trust.sampled} latest INBOX messages"
     if not trust.ids:
         typer.echo(
-            f"warning: account '{name}': no Authentication-Results on any {of}: the server "
+            f"warning: account '{name}': no Authentication-Results on {of}: the server "
             'checks no senders, so every request\'s authenticity is "unknown"',
             err=True,
         )
         return
     seen = ", ".join(f"{server} ({count})" for server, count in trust.ids.most_common())
-    typer.echo(f"account '{name}': Authentication-Results {of} come from: {seen}")
+    typer.echo(f"account '{name}': authserv-ids on {of}: {seen}")
     if trust.trust_matches:
         return
-    top = trust.ids.most_common(1)[0][0]
-    at = _trust_place(settings)
+    servers = [server for server, _count in trust.ids.most_common()]
+    listed = "is not listed" if len(servers) == 1 else "are not listed"
     typer.echo(
-        f"{at}warning: trust.authserv_ids: names none of the authserv-ids account "
-        f"'{name}' receives mail with ({seen}): every request's authenticity is "
-        f'"unknown"; if {top} is your own server, write authserv_ids = ["{top}"]',
+        f"{_trust_place(settings)}warning: trust.authserv_ids: account '{name}' receives "
+        f"mail checked by {', '.join(servers)}, which {listed}: every request's "
+        f'authenticity is "unknown"; if {servers[0]} is your mail server, write '
+        f'authserv_ids = ["{servers[0]}"]',
         err=True,
     )
 
@@ -174,9 +173,16 @@ def _rules_loader(
     return lambda: load_rules(settings, account, networks=networks)
 
 
-def _folder_problems(account: Account, ruleset: RuleSet) -> list[str]:
-    with open_backend(account) as backend:
-        return check_folders(ruleset, backend.list_folders)
+def _folder_problems(account: Account, rules: RuleSet | None) -> list[str]:
+    try:
+        with open_backend(account) as backend:
+            return missing_folders(account, rules, backend)
+    except IntrogateError as exc:
+        return [_for_account(account, str(exc))]
+
+
+def _for_account(account: Account, text: str) -> str:
+    return text if f"'{account.name}'" in text else f"account '{account.name}': {text}"
 
 
 def _summary(settings: Settings, recogniser: Recogniser | None, rulesets: list[RuleSet]) -> str:

@@ -146,3 +146,57 @@ def test_allowlist_lines_that_match_nobody_are_named_with_the_reason(
             "4 problems found",
         ],
     )
+
+
+def test_a_maildir_that_is_not_there_and_a_missing_watched_folder_are_problems(
+    write_config: Callable[..., Path], maildir: MaildirBackend
+) -> None:
+    config = write_config('\n[accounts.folders]\nwatch = ["INBOX", "Newsletter"]\n')
+    result = introgate("check", "--config", str(config), path=os.environ.get("PATH", ""))
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1,
+        [
+            "account 'test': folders.watch[1]: no folder \"Newsletter\" in the mailbox",
+            "1 problem found",
+        ],
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('maildir = "Maildir"', 'maildir = "Mail"'),
+        encoding="utf-8",
+    )
+    result = introgate("check", "--config", str(config), path=os.environ.get("PATH", ""))
+    line = next(
+        n for n, text in enumerate(config.read_text().splitlines(), 1) if "maildir =" in text
+    )
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1,
+        [
+            f"{config}:{line}:11: accounts[0].maildir: {config.parent / 'Mail'} is not a "
+            "Maildir (no cur/ folder in it)",
+            "1 problem found",
+        ],
+    )
+
+
+def test_a_state_file_that_cannot_be_created_is_a_problem(
+    write_config: Callable[..., Path], maildir: MaildirBackend
+) -> None:
+    blocker = maildir.root.parent / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    config = write_config()
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'path = "state.sqlite3"', 'path = "not-a-folder/introgate/state.sqlite3"'
+        ),
+        encoding="utf-8",
+    )
+    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "sqlite3" in text)
+    result = introgate("check", "--config", str(config), path=os.environ.get("PATH", ""))
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1,
+        [
+            f"{config}:{line}:8: state.path: {blocker}/introgate/state.sqlite3: cannot create "
+            f"the state file: {blocker} is not a folder",
+            "1 problem found",
+        ],
+    )

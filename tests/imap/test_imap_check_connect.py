@@ -59,18 +59,17 @@ def test_check_connect_reports_folders_and_warns_when_trust_names_no_server_id(
         "account 'work': Sent: \"Sent\" (SPECIAL-USE \\Sent)",
         "account 'work': Trash: \"Trash\" (SPECIAL-USE \\Trash)",
         "account 'work': Archive: \"Archive\" (SPECIAL-USE \\Archive)",
-        "account 'work': Authentication-Results of the 3 most recent INBOX messages come "
-        "from: mx.posteo.example (3)",
+        "account 'work': authserv-ids on the 3 latest INBOX messages: mx.posteo.example (3)",
         f"ok: {config}, 6 networks, 7 rules, 1 accounts",
     ]
     trust_line = next(
         n for n, line in enumerate(config.read_text().splitlines(), 1) if "authserv_ids" in line
     )
     assert result.stderr.splitlines() == [
-        f"{config}:{trust_line}:16: warning: trust.authserv_ids: names none of the "
-        "authserv-ids account 'work' receives mail with (mx.posteo.example (3)): every "
-        'request\'s authenticity is "unknown"; if mx.posteo.example is your own server, '
-        'write authserv_ids = ["mx.posteo.example"]'
+        f"{config}:{trust_line}:16: warning: trust.authserv_ids: account 'work' receives "
+        "mail checked by mx.posteo.example, which is not listed: every request's "
+        'authenticity is "unknown"; if mx.posteo.example is your mail server, write '
+        'authserv_ids = ["mx.posteo.example"]'
     ]
 
     config.write_text(
@@ -97,8 +96,8 @@ def test_check_connect_says_trash_is_missing_and_refuses_a_move_to_a_missing_fol
     result = introgate(config, "check", "--connect")
     assert result.returncode == 1
     assert (
-        "account 'work': Trash: none found; \"Trash\" is created when a draft is first "
-        "discarded or withdrawn" in result.stdout.splitlines()
+        "account 'work': Trash: none yet; \"Trash\" is created by the first discard"
+        in result.stdout.splitlines()
     )
     assert result.stderr.splitlines()[-2:] == [
         f'{rules}:4:17: rule "contacts": then.move: no folder "Kontakte" in the mailbox: '
