@@ -50,9 +50,7 @@ def test_explain_by_message_id_shows_the_decision_and_what_the_pass_did_then(
     )
     assert (code, err) == (0, [])
     assert out[0] == "== test: Archive 1.anna"
-    assert "actions: label(value=introgate/unexplained), draft(template=ask-intro, " in " ".join(
-        out
-    )
+    assert 'actions: label "introgate/unexplained", draft (template "ask-intro", ' in " ".join(out)
     did = " ".join(line.strip() for line in out[out.index("what introgate did:") :])
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
     assert re.fullmatch(
