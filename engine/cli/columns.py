@@ -88,6 +88,12 @@ class Layout:
         return GAP.join(parts).rstrip()
 
 
+def table_lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[str]:
+    """A whole table known up front (``drafts list``, ``requests``), fitted to ``width``."""
+    layout = Layout.fit(natural_widths(columns, rows), width)
+    return [layout.header(), *(layout.line(row) for row in rows)]
+
+
 def _sized(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text + " " * (width - cell_len(text))

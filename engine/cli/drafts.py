@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from introgate.backends import open_backend
-from introgate.cli.columns import Column, Layout, cell, natural_widths
+from introgate.cli.columns import Column, cell, table_lines
 from introgate.cli.options import ConfigOption
 from introgate.config import load_settings
 from introgate.drafts.review import DraftReview, DraftView, local_time, short_id
@@ -89,10 +89,8 @@ def list_drafts(
             )
             for record in records
         ]
-    layout = Layout.fit(natural_widths(_LIST_COLUMNS, rows), Console().width)
-    typer.echo(layout.header())
-    for row in rows:
-        typer.echo(layout.line(row))
+    for line in table_lines(_LIST_COLUMNS, rows, Console().width):
+        typer.echo(line)
 
 
 # the link or address shrinks first, then the name; id, date and status stay whole

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from introgate.cli.columns import Column, Layout, cell, natural_widths
+from introgate.cli.columns import Column, cell, table_lines
 from introgate.cli.options import ConfigOption
 from introgate.config import load_settings
 from introgate.drafts.review import local_time
@@ -81,10 +81,8 @@ def list_requests(
         )
         for row in rows
     ]
-    layout = Layout.fit(natural_widths(_COLUMNS, cells), Console().width)
-    typer.echo(layout.header())
-    for line in cells:
-        typer.echo(layout.line(line))
+    for line in table_lines(_COLUMNS, cells, Console().width):
+        typer.echo(line)
 
 
 # the note or introduction shrinks first, then the name; the rest stays whole
