@@ -19,6 +19,7 @@ from introgate.decide import Step
 from introgate.facts import MessageFacts
 from introgate.rules import ActionContext, ActionOutcome
 from introgate.rules.actions.base import Action, apply_and_audit_many
+from introgate.rules.actions.label import Label
 
 
 @dataclass
@@ -61,6 +62,23 @@ def act_together(
                         one.failed = (action, result)
                     else:
                         one.outcomes.append(result)
+
+
+def first_labels(plan: Sequence[Step]) -> list[str]:
+    """The labels a plan attaches before any other action runs, in its order.
+
+    They go to the server with the handled mark, in one request: labels are sets, so
+    the label actions that follow find them there and the server has nothing to change.
+    That saves a request per message whose cost grows with the folder. Only labels
+    ahead of every other action count: a message whose earlier action fails gets no
+    later ones, so none of those may be set early.
+    """
+    labels: list[str] = []
+    for step in sorted(plan, key=lambda step: step.action.stage):
+        if not isinstance(step.action, Label):
+            break
+        labels.append(step.action.value)
+    return labels
 
 
 def failure_text(step: str, exc: BaseException) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from introgate.acting import Planned, act_together, failure_text
+from introgate.acting import Planned, act_together, failure_text, first_labels
 from introgate.backends.base import MailboxBackend, ScanResult
 from introgate.checkpoint import Checkpoint
 from introgate.config import Account, Settings
@@ -652,7 +652,10 @@ class _FolderPass:
             with self.store.transaction():
                 for entry in waiting:
                     self._record(entry.decision, ProcessedStatus.PENDING)
-            self.backend.mark_handled_many([entry.decision.ref for entry in waiting])
+            self.backend.mark_handled_many(
+                [entry.decision.ref for entry in waiting],
+                {entry.decision.ref: first_labels(entry.plan) for entry in waiting},
+            )
         planned = [Planned(entry.plan) for entry in waiting]
         act_together(planned, self._context, self._writing)
         for entry, one in zip(waiting, planned, strict=True):

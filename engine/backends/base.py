@@ -8,7 +8,7 @@ introgate itself stored and the user asked to discard.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -159,11 +159,17 @@ class MailboxBackend(ABC):
         found = {mid: self.find_by_message_id(folder, mid) for mid in dict.fromkeys(message_ids)}
         return {mid: refs for mid, refs in found.items() if refs}
 
-    def mark_handled_many(self, refs: Sequence[MessageRef]) -> None:  # noqa: B027 - optional
+    def mark_handled_many(  # noqa: B027 - optional
+        self,
+        refs: Sequence[MessageRef],
+        labels: Mapping[MessageRef, Sequence[str]] | None = None,
+    ) -> None:
         """Give ``refs`` the ``HANDLED`` keyword where the mailbox keeps keywords.
 
         A safety net beside the state file, never a reason to fail a message: a server
         that keeps no keywords (Exchange) or refuses one leaves the state as the record.
+        ``labels``: what each message's label actions attach first; a backend may set
+        them in the same request (``add_label`` then finds them set), or leave them.
         """
 
     def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:

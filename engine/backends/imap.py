@@ -14,12 +14,13 @@ import imaplib
 import ipaddress
 import logging
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from functools import partial
 from typing import Any
 
 from imapclient import IMAPClient, SocketTimeout
@@ -294,6 +295,12 @@ def _search(client: IMAPClient, criteria: list[str]) -> list[int]:
 
 def _same_id(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
+
+
+def _add_keywords(
+    client: IMAPClient, _folder: str, uids: list[int], *, keywords: Sequence[str]
+) -> None:
+    client.add_flags(uids, list(keywords), silent=True)
 
 
 def _exists_after(exists: int, responses: Sequence[Any]) -> int:
@@ -972,14 +979,25 @@ class ImapBackend(MailboxBackend):
         done = self._at_once(leaving, f"moving {len(leaving)} messages to {folder!r}", move)
         return super().move_many(refs, folder) if done is None else done
 
-    def mark_handled_many(self, refs: Sequence[MessageRef]) -> None:
+    def mark_handled_many(
+        self,
+        refs: Sequence[MessageRef],
+        labels: Mapping[MessageRef, Sequence[str]] | None = None,
+    ) -> None:
+        """One UID STORE per distinct set of keywords: the handled mark with the labels
+        each message gets first, where labels are keywords here. Dovecot keeps keywords
+        in a Maildir file's name, so each change renames the file and the next command
+        on it reads the whole folder's listing again: one change instead of two."""
         if not refs:
             return
-
-        def store(client: IMAPClient, _folder: str, uids: list[int]) -> None:
-            client.add_flags(uids, [HANDLED], silent=True)
-
-        self._keyword_at_once(refs, store)
+        if labels is None or b"X-GM-EXT-1" in self._capabilities or self._overrides("add_label"):
+            labels = {}  # Gmail's labels are not keywords; a subclass's add_label decides
+        groups: dict[tuple[str, ...], list[MessageRef]] = {}
+        for ref in refs:
+            wanted = [HANDLED, *(keyword_for(label) for label in labels.get(ref, ()))]
+            groups.setdefault(tuple(dict.fromkeys(wanted)), []).append(ref)
+        for keywords, members in groups.items():
+            self._keyword_at_once(members, partial(_add_keywords, keywords=keywords))
 
     def _keyword_at_once(
         self, refs: Sequence[MessageRef], store: Callable[[IMAPClient, str, list[int]], None]

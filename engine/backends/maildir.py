@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email import policy
@@ -292,7 +292,11 @@ class MaildirBackend(MailboxBackend):
         self._index.setdefault(ref.folder, {})[ref.key] = target
         return True
 
-    def mark_handled_many(self, refs: Sequence[MessageRef]) -> None:
+    def mark_handled_many(
+        self,
+        refs: Sequence[MessageRef],
+        labels: Mapping[MessageRef, Sequence[str]] | None = None,
+    ) -> None:
         for ref in refs:
             try:
                 self.add_label(ref, HANDLED)

@@ -11,7 +11,7 @@ from introgate.backends.imap import ImapBackend
 from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
 from introgate.errors import BackendError, ConnectionLost
-from introgate.mail import DRAFT, FLAGGED, SEEN, MessageRef
+from introgate.mail import DRAFT, FLAGGED, HANDLED, SEEN, MessageRef
 
 from .conftest import imap_settings, plain_message
 from .dovecot import Dovecot
@@ -230,6 +230,24 @@ def test_many_messages_are_labelled_and_moved_at_once_and_each_is_in_one_folder(
     assert [i.flags for i in inbox] == [frozenset(), frozenset()]
     assert sorted(len(i.flags) for i in archive) == [1, 1, 2, 2]
     assert all("introgate/unexplained" in i.flags and SEEN not in i.flags for i in archive)
+
+
+def test_the_handled_mark_carries_each_message_s_first_labels_in_one_store_per_set(
+    dovecot: Dovecot, backend: ImapBackend
+) -> None:
+    for n in range(3):
+        dovecot.deliver(plain_message(message_id=f"<marked-{n}@example.org>"))
+    refs = uids(backend, "INBOX")
+    commands = backend.commands_sent
+    label = "introgate/unexplained"
+    backend.mark_handled_many(refs, {refs[0]: [label], refs[1]: [label]})
+    assert backend.commands_sent - commands == 3  # SELECT (writable), a STORE per keyword set
+    assert [i.flags for i in backend.fetch_headers(refs)] == [
+        frozenset({HANDLED, label}),
+        frozenset({HANDLED, label}),
+        frozenset({HANDLED}),
+    ]
+    assert backend.add_label_many(refs[:2], label) == {}  # the label action finds them set
 
 
 def test_a_renumbered_folder_fails_only_the_messages_listed_before(
