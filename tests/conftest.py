@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +76,13 @@ def audited(settings: Settings) -> Callable[[], list[tuple[str, str]]]:
         return [(str(account), str(action)) for account, action in rows]
 
     return read
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """introgate's cache folder (``$XDG_CACHE_HOME/introgate``) for this test session:
+    shared by its tests, and the user's own stays untouched."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    patch.undo()

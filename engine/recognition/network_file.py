@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from introgate.errors import FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
 from introgate.recognition.model import NotificationKind
+from introgate.recognition.network_audits import NetworkAudits
 from introgate.recognition.regex_cost import backtracking_risk
 from introgate.toml_locate import locate, syntax_error_place
 
@@ -32,6 +36,17 @@ class NetworkFileErrors(FileProblems):
 
 
 _LANGUAGE_KEY = re.compile(r"^(?:[a-z]{2}|any)$")
+# False while a file whose text passed before is validated (see network_audits)
+_AUDITING: ContextVar[bool] = ContextVar("auditing_patterns", default=True)
+
+
+@contextmanager
+def _patterns_audited_before() -> Iterator[None]:
+    token = _AUDITING.set(False)
+    try:
+        yield
+    finally:
+        _AUDITING.reset(token)
 
 
 def _check_languages(value: dict[str, Any], *, allow_any: bool = True) -> None:
@@ -42,6 +57,8 @@ def _check_languages(value: dict[str, Any], *, allow_any: bool = True) -> None:
 
 
 def _check_regex(value: str, *, groups: frozenset[str] | None = None) -> str:
+    if not _AUDITING.get():
+        return value
     pattern = value
     for placeholder in _PLACEHOLDERS:
         pattern = pattern.replace(placeholder, "x")
@@ -243,8 +260,14 @@ class NetworkFile(_Strict):
         return value
 
 
-def read_network_file(path: Path) -> tuple[NetworkFile | None, list[FileProblem]]:
-    """The validated file, or None and its problems, each located in the file."""
+def read_network_file(
+    path: Path, audits: NetworkAudits | None = None
+) -> tuple[NetworkFile | None, list[FileProblem]]:
+    """The validated file, or None and its problems, each located in the file.
+
+    With ``audits``, a text that passed before is read without auditing its patterns
+    again, and a text that passes now is remembered.
+    """
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -257,7 +280,13 @@ def read_network_file(path: Path) -> tuple[NetworkFile | None, list[FileProblem]
         return None, [FileProblem(path, line, column, where, message)]
     name = data.get("name") if isinstance(data.get("name"), str) else path.stem
     try:
-        return NetworkFile.model_validate(data), []
+        if audits is not None and audits.passed(source):
+            with _patterns_audited_before():
+                return NetworkFile.model_validate(data), []
+        validated = NetworkFile.model_validate(data)
+        if audits is not None:
+            audits.remember(source)
+        return validated, []
     except ValidationError as exc:
         positions = locate(source)
         problems = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from introgate.config import Settings
 from introgate.errors import FileProblem
 from introgate.recognition.network import CompiledNetwork
+from introgate.recognition.network_audits import NetworkAudits
 from introgate.recognition.network_file import NetworkFileErrors, Register, read_network_file
 from introgate.resources import shipped_networks_dir
 
@@ -44,14 +45,21 @@ class NetworkRegistry:
     networks: tuple[CompiledNetwork, ...]
 
     @classmethod
-    def read(cls, settings: Settings) -> tuple[NetworkRegistry, list[FileProblem]]:
-        """The networks whose files are valid, and one located problem per broken file."""
+    def read(
+        cls, settings: Settings, audits: NetworkAudits | None = None
+    ) -> tuple[NetworkRegistry, list[FileProblem]]:
+        """The networks whose files are valid, and one located problem per broken file.
+
+        A file whose text passed before is not audited again (``NetworkAudits``; by
+        default the record in the user's cache folder).
+        """
+        audits = audits or NetworkAudits.in_cache_folder()
         shipped, problems = network_files([shipped_networks_dir()])
         user, user_problems = network_files(list(settings.recognition.networks_paths))
         problems.extend(user_problems)
         by_name: dict[str, CompiledNetwork] = {}
         for path in shipped + user:
-            spec, file_problems = read_network_file(path)
+            spec, file_problems = read_network_file(path, audits)
             problems.extend(file_problems)
             if spec is not None:
                 if spec.name in by_name:
@@ -59,6 +67,7 @@ class NetworkRegistry:
                         "network %s: %s replaces %s", spec.name, path, by_name[spec.name].source
                     )
                 by_name[spec.name] = CompiledNetwork.compile(spec, path)
+        audits.save()
         return cls(tuple(by_name.values())), problems
 
     @classmethod

@@ -9,6 +9,7 @@ import pytest
 from introgate.config import RecognitionSettings, Settings, Trust
 from introgate.errors import ConfigError
 from introgate.recognition import NetworkFileErrors, Recogniser
+from introgate.recognition.regex_cost import backtracking_risk
 from introgate.resources import shipped_networks_dir
 from tests.recognition.corpus import FIXTURES
 
@@ -130,3 +131,78 @@ def test_language_keys_must_be_language_codes(tmp_path: Path) -> None:
     assert (
         "requests[0].subjects: Value error, 'english' is not a two-letter language code" in problem
     )
+
+
+def audits_in(monkeypatch: pytest.MonkeyPatch, cache: Path) -> list[str]:
+    """The patterns audited from now on, with ``cache`` as the user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    audited: list[str] = []
+
+    def counting(pattern: str, flags: int = 0) -> str | None:
+        audited.append(pattern)
+        return backtracking_risk(pattern, flags)
+
+    monkeypatch.setattr("introgate.recognition.network_file.backtracking_risk", counting)
+    return audited
+
+
+def test_a_file_is_audited_again_only_when_its_text_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audited = audits_in(monkeypatch, tmp_path / "cache")
+    user_file = tmp_path / "networks" / "example.toml"
+    user_file.parent.mkdir()
+    user_file.write_text(MINIMAL.format(name="example"), encoding="utf-8")
+    load(user_file.parent)
+    assert len(audited) > 100  # the shipped files and the user's
+    audited.clear()
+    assert "example" in {n.name for n in load(user_file.parent).networks}
+    assert audited == []
+    user_file.write_text(
+        MINIMAL.format(name="example").replace("['is now", "['(\\w+\\s?)+ is now"),
+        encoding="utf-8",
+    )
+    with pytest.raises(NetworkFileErrors) as raised:
+        load(user_file.parent)
+    # the changed file alone: its subject phrase and its extraction pattern
+    assert audited == ["(\\w+\\s?)+ is now following you", "^(?P<name>.+?) is now following you"]
+    [problem] = [str(problem) for problem in raised.value.problems]
+    assert problem.startswith(f'{user_file}:7:1: network "example": requests[0].subjects: ')
+    assert "may take exponential time on a hostile mail" in problem
+
+
+def test_a_broken_file_is_reported_at_every_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audits_in(monkeypatch, tmp_path / "cache")
+    text = MINIMAL.format(name="example").replace("'^(?P<name>.+?) is", "'^(?P<name>.+? is")
+    first = broken(tmp_path, text)
+    assert broken(tmp_path, text) == first
+
+
+def test_a_damaged_record_of_audited_files_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audited = audits_in(monkeypatch, tmp_path / "cache")
+    record = tmp_path / "cache" / "introgate" / "networks-audited.json"
+    record.parent.mkdir(parents=True)
+    for damage in ("{not json", '{"passed": "everything"}', '["a list"]', ""):
+        record.write_text(damage, encoding="utf-8")
+        audited.clear()
+        assert len(load().networks) == 6
+        assert len(audited) > 100
+    audited.clear()
+    load()
+    assert audited == []  # the record was written afresh
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_audit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the folder would be", encoding="utf-8")
+    audited = audits_in(monkeypatch, blocked)
+    assert len(load().networks) == 6
+    audited.clear()
+    assert len(load().networks) == 6
+    assert len(audited) > 100
