@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import format_datetime, getaddresses
+from functools import lru_cache
 
 from introgate.config import Identity
 from introgate.drafts.instructions import INSTRUCTIONS_HEADER, fingerprints
@@ -116,14 +117,19 @@ def usable_recipient(candidate: str | None, *, excluded: set[str]) -> tuple[str 
     return address, "known address"
 
 
-def identity_address(identity: Identity) -> Address:
-    if not identity.addresses:
-        raise ConfigError("identity.addresses is empty: drafts need a From address")
-    address = identity.addresses[0].strip()
+@lru_cache(maxsize=16)
+def _from_header(name: str, address: str) -> BaseHeader:
+    """The From header of every draft of one identity, parsed once: ``EmailMessage`` takes
+    a header object of the right name as it is, and parsing an address costs more than
+    the rest of a draft's headers together."""
     try:
-        return Address(display_name=one_line(identity.name), addr_spec=address)
+        header = policy.SMTP.header_factory(
+            "From", Address(display_name=one_line(name), addr_spec=address)
+        )
     except (ValueError, IndexError) as exc:
         raise ConfigError(f"identity.addresses: {address!r} is not an e-mail address") from exc
+    assert isinstance(header, BaseHeader)
+    return header
 
 
 @dataclass(frozen=True)
@@ -151,9 +157,12 @@ class Reply:
         return f"{self.instructions}\n\n{self.body}"
 
 
-def compose(reply: Reply) -> EmailMessage:
+def compose(reply: Reply) -> bytes:
+    """The draft as stored, serialised once and checked in that form."""
+    if not reply.identity.addresses:
+        raise ConfigError("identity.addresses is empty: drafts need a From address")
     message = EmailMessage(policy=policy.SMTP)
-    message["From"] = identity_address(reply.identity)
+    message["From"] = _from_header(reply.identity.name, reply.identity.addresses[0].strip())
     if reply.recipient:
         message["To"] = Address(
             display_name=one_line(reply.recipient_name), addr_spec=reply.recipient
@@ -171,15 +180,17 @@ def compose(reply: Reply) -> EmailMessage:
     # servers without 8BITMIME
     message.set_content(reply.text, charset="utf-8", cte="quoted-printable")
     message["Content-Language"] = reply.language  # after set_content, which clears Content-*
-    check_header_lines(message)
-    return message
+    return check_header_lines(message)
 
 
-def check_header_lines(message: EmailMessage) -> None:
-    """Read the serialised message back: the header names must be exactly the ones set."""
-    parsed = BytesHeaderParser(policy=policy.default).parsebytes(message.as_bytes())
+def check_header_lines(message: EmailMessage) -> bytes:
+    """The message serialised as it is stored, read back: the header names must be exactly
+    the ones set."""
+    raw = message.as_bytes()
+    parsed = BytesHeaderParser(policy=policy.default).parsebytes(raw)
     if [name.lower() for name in parsed] != [name.lower() for name in message]:
         raise IntrogateError(
             "refusing to store a draft whose headers came out different from what was set "
             f"({', '.join(parsed.keys())}): a value from the notification is hostile"
         )
+    return raw

@@ -320,7 +320,7 @@ class Drafter:
                 register=self.templates.register(notification.network, language),
             ),
         )
-        message = compose(
+        raw = compose(
             Reply(
                 identity=identity,
                 recipient=recipient,
@@ -336,7 +336,7 @@ class Drafter:
         )
         return _Plan(
             ids=ids,
-            raw=message.as_bytes(),
+            raw=raw,
             language=language,
             recipient=recipient,
             subject=rendered.subject,

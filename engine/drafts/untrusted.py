@@ -13,6 +13,15 @@ import unicodedata
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
 
+def _without_controls(text: str) -> bool:
+    """No character ``_is_invisible_control`` would replace: the usual case, checked in C.
+
+    ``str.isprintable`` is false for every Other (Cc, Cf, Cs, Co, Cn) and Separator
+    character but the ASCII space, so a printable text holds none of Cc, Cf, Zl, Zp.
+    """
+    return text.isprintable()
+
+
 def _is_invisible_control(char: str) -> bool:
     # Cc: C0/C1 controls (CR, LF, NUL, ESC ...); Zl/Zp: Unicode line and paragraph
     # separators; Cf: bidi overrides and zero-width characters that disguise text.
@@ -28,7 +37,11 @@ def one_line(text: str | None, *, limit: int = 200) -> str:
     """
     if not text:
         return ""
-    cleaned = "".join(" " if _is_invisible_control(c) else c for c in text)
+    cleaned = (
+        text
+        if _without_controls(text)
+        else "".join(" " if _is_invisible_control(c) else c for c in text)
+    )
     collapsed = " ".join(cleaned.split()).replace("=?", "= ?")
     return collapsed[:limit].rstrip()
 
@@ -40,7 +53,11 @@ def paragraphs(text: str | None, *, limit: int = 5000) -> str:
     unified = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for line in unified.split("\n"):
-        kept = "".join(" " if _is_invisible_control(c) and c != "\t" else c for c in line)
+        kept = (
+            line
+            if _without_controls(line)
+            else "".join(" " if _is_invisible_control(c) and c != "\t" else c for c in line)
+        )
         kept = kept.replace("\t", " ").rstrip()
         lines.append("-- " if kept == "--" else kept)  # the signature separator keeps its space
     return "\n".join(lines).strip("\n")[:limit]
