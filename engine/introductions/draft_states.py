@@ -20,6 +20,12 @@ FROM_DRAFT = {
 }
 
 
+def in_step(state: RequestState, draft_id: str | None, status: DraftStatus) -> bool:
+    """Whether ``follow_draft`` leaves a request alone: its draft attached, and the state
+    its draft's status calls for already reached (or none called for)."""
+    return draft_id is not None and FROM_DRAFT.get(status) in (None, state)
+
+
 def follow_draft(
     store: StateStore, record: RequestRecord, draft: DraftRecord, cause: str | None = None
 ) -> None:

@@ -27,7 +27,7 @@ from introgate.decide import MessageDecision, decide
 from introgate.drafts import Drafter
 from introgate.drafts.compose import request_ids
 from introgate.facts import MessageFacts, facts_from_headers
-from introgate.introductions.draft_states import follow_draft
+from introgate.introductions.draft_states import follow_draft, in_step
 from introgate.introductions.facts import RequestFacts
 from introgate.introductions.matching import Match, MatchReason, OpenRequests, Sender
 from introgate.introductions.records import introduction_sender, request_record
@@ -200,11 +200,22 @@ class Introductions:
         return list(follow_ups.values())
 
     def follow_drafts(self) -> None:
-        """A drafted, sent, allowed or discarded question moves its request along."""
-        drafts = {d.request_id: d for d in self.store.drafts.records() if d.account == self.account}
-        for record in self.store.requests.records(WAITING_STATES):
-            draft = drafts.get(record.request_id)
-            if record.account == self.account and draft is not None:
+        """A drafted, sent, allowed or discarded question moves its request along.
+
+        Ids and states are read first, and whole records only for the requests that
+        change: nearly every pass of the daemon finds all of them in step, and it runs
+        before the folders, so a new request waits for it.
+        """
+        drafts = self.store.drafts.newest_by_request(self.account)
+        for request_id, (state, draft_id) in self.store.requests.states(
+            self.account, WAITING_STATES
+        ).items():
+            newest = drafts.get(request_id)
+            if newest is None or in_step(state, draft_id, newest[1]):
+                continue
+            record = self.store.requests.get(request_id)
+            draft = self.store.drafts.get(newest[0])
+            if record is not None and draft is not None:
                 follow_draft(self.store, record, draft)
 
     def expire(self) -> None:

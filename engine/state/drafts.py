@@ -59,6 +59,10 @@ class DraftLedger(Protocol):
 
     def set_status(self, draft_id: str, status: DraftStatus) -> None: ...
 
+    def newest_by_request(self, account: str) -> dict[str, tuple[str, DraftStatus]]:
+        """The account's newest draft of each request: request id -> (draft id, status)."""
+        ...
+
     def last_asked(self, person_keys: Sequence[str]) -> datetime | None:
         """When any of these person keys was last asked for an introduction."""
         ...

@@ -121,6 +121,13 @@ class RequestLedger(Protocol):
         """Requests in ``states`` on ``network`` requested at or after ``since``, oldest first."""
         ...
 
+    def states(
+        self, account: str, states: frozenset[RequestState]
+    ) -> dict[str, tuple[RequestState, str | None]]:
+        """The account's requests in ``states``, oldest first: request id -> (state, the
+        id of the draft attached to it). A narrow read: no whole records are built."""
+        ...
+
     def move(
         self,
         request_id: str,

@@ -117,6 +117,52 @@ def test_requests_are_listed_by_state_network_and_date(tmp_path: Path) -> None:
     }
 
 
+def a_draft(draft_id: str, request_id: str, status: DraftStatus, at: str) -> DraftRecord:
+    return DraftRecord(
+        draft_id=draft_id,
+        request_id=request_id,
+        account="main",
+        person_key="name:anna schmidt",
+        network="linkedin",
+        requester="Anna Schmidt",
+        profile_url=None,
+        language="en",
+        recipient=None,
+        subject="Where do we know each other from?",
+        notification_message_id="<n1@linkedin.com>",
+        source_folder="INBOX",
+        source_key="k1",
+        status=status,
+        created_at=at,
+        updated_at=at,
+    )
+
+
+def test_states_and_newest_drafts_are_read_per_account_without_whole_records(
+    tmp_path: Path,
+) -> None:
+    with SqliteStore(tmp_path / "s.db") as store:
+        store.requests.add(a_request("r2", requested_at="2026-11-10T09:00:00+00:00"), "seen")
+        store.requests.add(a_request("r1"), "recognised")
+        store.requests.add(a_request("r3", account="other"), "recognised")
+        store.requests.move("r2", RequestState.ASKED, "drafted")
+        store.requests.attach_draft("r2", "<d2>", T0)
+        store.drafts.add(a_draft("<d1-old>", "r1", DraftStatus.WITHDRAWN, T0))
+        store.drafts.add(a_draft("<d1>", "r1", DraftStatus.SENT, "2026-11-02T09:00:00+00:00"))
+        store.drafts.add(a_draft("<d2>", "r2", DraftStatus.DRAFTED, T0))
+        waiting = frozenset({RequestState.NEW, RequestState.ASKED})
+        assert list(store.requests.states("main", waiting).items()) == [
+            ("r1", (RequestState.NEW, None)),
+            ("r2", (RequestState.ASKED, "<d2>")),
+        ]
+        assert store.requests.states("main", frozenset({RequestState.KNOWN})) == {}
+        assert store.drafts.newest_by_request("main") == {
+            "r1": ("<d1>", DraftStatus.SENT),
+            "r2": ("<d2>", DraftStatus.DRAFTED),
+        }
+        assert store.drafts.newest_by_request("other") == {}
+
+
 def test_requests_already_in_the_drafts_ledger_get_records_when_the_store_upgrades(
     tmp_path: Path,
 ) -> None:

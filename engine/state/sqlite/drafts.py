@@ -60,6 +60,13 @@ class SqliteDraftLedger:
             )
         return [_draft(row) for row in rows]
 
+    def newest_by_request(self, account: str) -> dict[str, tuple[str, DraftStatus]]:
+        rows = self._db.execute(
+            "SELECT request_id, draft_id, status FROM drafts WHERE account = ? ORDER BY created_at",
+            (account,),
+        )
+        return {row[0]: (row[1], DraftStatus(row[2])) for row in rows}
+
     def set_status(self, draft_id: str, status: DraftStatus) -> None:
         self._db.execute(
             "UPDATE drafts SET status = ?, updated_at = ? WHERE draft_id = ?",

@@ -62,6 +62,17 @@ class SqliteRequestLedger:
         rows = self._db.execute(sql + " ORDER BY requested_at, request_id", params)
         return [_record(row) for row in rows]
 
+    def states(
+        self, account: str, states: frozenset[RequestState]
+    ) -> dict[str, tuple[RequestState, str | None]]:
+        marks = ", ".join("?" for _ in states)
+        rows = self._db.execute(
+            "SELECT request_id, state, draft_id FROM requests "  # noqa: S608 - only marks
+            f"WHERE account = ? AND state IN ({marks}) ORDER BY requested_at, request_id",
+            (account, *sorted(s.value for s in states)),
+        )
+        return {row[0]: (RequestState(row[1]), row[2]) for row in rows}
+
     def move(
         self,
         request_id: str,
