@@ -3,15 +3,15 @@
 A draft that left Drafts and shows up in Sent (same Message-ID, or the
 ``X-Introgate-Request`` header a client may keep when it re-creates the message) was
 sent; one that left Drafts and is nowhere in Sent was deleted, so the request counts as
-dismissed. Drafts is read once per pass (it is small); Sent is searched only for the
-drafts that left, so a pass with nothing to do costs one header read of Drafts.
+dismissed. Drafts is read once per pass, its Message-IDs only (the header field alone,
+not each draft's whole header block: a pass with nothing new reads this before it knows
+that); a draft whose Message-ID is not there is looked for by its request header, and
+Sent is searched only for the drafts that left.
 """
 
 from __future__ import annotations
 
 import logging
-from email import policy
-from email.parser import BytesHeaderParser
 
 from introgate.backends.base import FolderRole, MailboxBackend
 from introgate.config import Settings
@@ -33,9 +33,9 @@ def sync_draft_status(
     open_drafts = [r for r in store.drafts.records(DraftStatus.DRAFTED) if r.account == account]
     if not open_drafts:
         return changes
-    in_drafts = _ids_in(backend, drafts_folder)
+    in_drafts = {" ".join(message_id.split()) for message_id in backend.message_ids(drafts_folder)}
     for record in open_drafts:
-        if record.draft_id in in_drafts or record.request_id in in_drafts:
+        if record.draft_id in in_drafts or _resaved(backend, drafts_folder, record):
             continue
         status = (
             DraftStatus.SENT if _present(backend, sent_folder, record) else DraftStatus.DISMISSED
@@ -44,18 +44,10 @@ def sync_draft_status(
     return changes
 
 
-def _ids_in(backend: MailboxBackend, folder: str) -> set[str]:
-    """Message-IDs and request ids of every message in ``folder``, read in one go."""
-    parser = BytesHeaderParser(policy=policy.compat32)
-    found: set[str] = set()
-    refs = backend.scan(folder, None).refs
-    for item in backend.fetch_headers(refs):
-        headers = parser.parsebytes(item.raw)
-        for name in ("Message-ID", REQUEST_HEADER):
-            value = headers.get(name)
-            if value is not None:
-                found.add(" ".join(str(value).split()))
-    return found
+def _resaved(backend: MailboxBackend, folder: str, record: DraftRecord) -> bool:
+    """Whether a client saved the draft again under a Message-ID of its own (keeping the
+    request header)."""
+    return bool(backend.find_by_header(folder, REQUEST_HEADER, record.request_id))
 
 
 def _present(backend: MailboxBackend, folder: str, record: DraftRecord) -> bool:

@@ -76,3 +76,19 @@ def test_a_draft_the_user_deleted_is_recorded_as_dismissed(
     sync_draft_status(settings, store, maildir, "test")
     assert sorted(statuses(store)) == [("Eva Example", "dismissed"), ("Tom Other", "drafted")]
     assert sync_draft_status(settings, store, maildir, "test") == {}
+
+
+def test_a_draft_the_client_saved_again_under_a_new_message_id_stays_drafted(
+    settings: Settings,
+    store: SqliteStore,
+    maildir: MaildirBackend,
+    drafter: Drafter,
+    deliver: Deliver,
+) -> None:
+    drafter.ensure_draft(deliver("Eva Example"), DraftOrder(), dry_run=False)
+    [path] = drafts_in(maildir)
+    resaved = path.read_bytes().replace(b"Message-ID: <introgate.", b"Message-ID: <client.")
+    path.unlink()
+    maildir.append("Drafts", resaved)
+    assert sync_draft_status(settings, store, maildir, "test") == {}
+    assert statuses(store) == [("Eva Example", "drafted")]
