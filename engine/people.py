@@ -3,6 +3,7 @@
 CONTRACT (implemented by the rules issue; used by rules and drafts):
 
     KnownPeople(settings, store, backend)
+    KnownPeople.look_up(requesters: Iterable[Requester]) -> None  # a chunk's, before its rules
     KnownPeople.is_known(requester: Requester) -> bool        # cached in the state store
     KnownPeople.address_for(requester: Requester) -> str | None   # an e-mail address to reply to
     KnownPeople.allow(requester: Requester, network: str) -> None # append to the allowlist file
@@ -13,8 +14,10 @@ Names are compared folded ("Jürgen  MÜLLER" = "jurgen muller") because exports
 notifications spell them differently. A requester is known when a contact or allowlist
 entry has the same profile URL or handle, or the same folded name, or when mail from or
 to that full name is in one of the correspondence folders (searched through the backend,
-the answer cached in the state store for a day). Files are re-read when they change, so
-the daemon sees an edited allowlist at the next message.
+the answer cached in the state store for a day). A pass hands each chunk's requesters to
+``look_up`` first, so a folder is searched once for all of them, not three times per
+person. Files are re-read when they change, so the daemon sees an edited allowlist at the
+next message.
 
 The allowlist is a text file, one entry per line, ``#`` starts a comment line:
 
@@ -37,7 +40,7 @@ import logging
 import quopri
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -59,6 +62,8 @@ log = logging.getLogger("introgate.people")
 # how long an answer from searching the mailbox is trusted
 CORRESPONDENCE_TTL = timedelta(days=1)
 DEFAULT_ALLOWLIST_NAME = "introgate-allowlist.txt"
+# where earlier mail names a person
+CORRESPONDENCE_HEADERS = ("To", "Cc", "From")
 # problems with contacts files already logged by this process
 _REPORTED: set[str] = set()
 
@@ -393,6 +398,8 @@ class KnownPeople:
         self.remember = remember
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._index = _Index()
+        # folded name -> (found, complete): the last look_up's answers from the mailbox
+        self._answers: dict[str, tuple[bool, bool]] = {}
 
     @property
     def allowlist_path(self) -> Path:
@@ -402,6 +409,28 @@ class KnownPeople:
         return self.settings.state.path.parent / DEFAULT_ALLOWLIST_NAME
 
     # -- questions --------------------------------------------------------------------
+
+    def look_up(self, requesters: Iterable[Requester]) -> None:
+        """Search the correspondence folders once for all of ``requesters``.
+
+        A pass calls this with a chunk's requesters before its rules run, so ``is_known``
+        answers them without a search per person. Names the contacts, the allowlist or
+        the cache answer are not searched. The answers replace the previous call's (one
+        chunk's worth is kept) and reach the cache only when ``is_known`` asks for them,
+        as the rules decide whether to ask at all.
+        """
+        index = self._current()
+        wanted: dict[str, str] = {}
+        for requester in requesters:
+            name = self._searchable(requester)
+            if name is None or self._allowed(index, requester, None):
+                continue
+            folded = fold_name(name)
+            if folded in wanted or self._contacts_of(index, requester):
+                continue
+            if self._cached(folded) is None:
+                wanted[folded] = name
+        self._answers = self._search(wanted) if wanted else {}
 
     def is_known(self, requester: Requester, network: str | None = None) -> bool:
         index = self._current()
@@ -533,51 +562,70 @@ class KnownPeople:
         found = self._by_profile(index, requester) + self._by_name(index, requester)
         return list({id(c): c for c in found}.values())
 
-    def _in_correspondence(self, requester: Requester) -> bool:
-        folders = self.settings.contacts.correspondence_folders
+    def _searchable(self, requester: Requester) -> str | None:
+        """The name earlier mail is searched for; None when it is not searched."""
         name = one_line(requester.name)
         # one word ("Jane") would match strangers; ask only about full names
-        if self.backend is None or not folders or len(name.split()) < 2:
-            return False
-        key = f"mail:{fold_name(name)}"
-        cached = self.store.people.get(key)
         if (
-            cached is not None
-            and datetime.now(UTC) - _aware(cached.checked_at) < CORRESPONDENCE_TTL
+            self.backend is None
+            or not self.settings.contacts.correspondence_folders
+            or len(name.split()) < 2
         ):
-            return cached.known
-        found, complete = False, True
-        for folder in folders:
-            for header in ("To", "Cc", "From"):
-                try:
-                    if self._named_in(folder, header, name):
-                        found = True
-                        break
-                except Exception as exc:  # noqa: BLE001 - a missing folder must not stop the pass
-                    complete = False
-                    self._report(f"cannot search {folder!r} for earlier mail: {exc}")
-                    break
-            if found:
-                break
+            return None
+        return name
+
+    def _cached(self, folded: str) -> bool | None:
+        """The state store's answer for a folded name, while it is trusted."""
+        cached = self.store.people.get(f"mail:{folded}")
+        if cached is None or datetime.now(UTC) - _aware(cached.checked_at) >= CORRESPONDENCE_TTL:
+            return None
+        return cached.known
+
+    def _in_correspondence(self, requester: Requester) -> bool:
+        name = self._searchable(requester)
+        if name is None:
+            return False
+        folded = fold_name(name)
+        cached = self._cached(folded)
+        if cached is not None:
+            return cached
+        answer = self._answers.get(folded)
+        if answer is None:
+            answer = self._search({folded: name})[folded]
+        found, complete = answer
         if self.remember and (found or complete):
-            self.store.people.remember(key, found, "correspondence" if found else None)
+            self.store.people.remember(f"mail:{folded}", found, "correspondence" if found else None)
         return found
 
-    def _named_in(self, folder: str, header: str, name: str) -> bool:
-        """Whether a message in ``folder`` names exactly this person in ``header``.
-
-        The backend's search is a substring search ("Anna Schäfer" is inside "Johanna
-        Schäfer"), so each hit's display names are compared whole, accents folded.
-        """
+    def _search(self, names: Mapping[str, str]) -> dict[str, tuple[bool, bool]]:
+        """(found, complete) for each of ``names`` (folded -> as written): one request per
+        correspondence folder for all of them; a folder that cannot be searched makes
+        the answers incomplete (not cached) and the pass goes on."""
         assert self.backend is not None
-        wanted = fold_name(name)
-        refs = self.backend.find_by_header(folder, header, name)
-        for item in self.backend.fetch_headers(refs[:50]):
-            parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(item.raw)
-            values = [decode_words(v) for v in parsed.get_all(header) or []]
-            if any(fold_name(display) == wanted for display, _ in getaddresses(values)):
-                return True
-        return False
+        found: set[str] = set()
+        complete = True
+        for folder in self.settings.contacts.correspondence_folders:
+            remaining = [name for folded, name in names.items() if folded not in found]
+            if not remaining:
+                break
+            searches = [(header, name) for name in remaining for header in CORRESPONDENCE_HEADERS]
+            try:
+                headers = self.backend.headers_containing(folder, searches)
+                named: set[str] = set()
+                for raw in (headers or {}).values():
+                    named |= names_in(raw)
+            except Exception as exc:  # noqa: BLE001 - a folder that fails must not stop the pass
+                complete = False
+                self._report(f"cannot search {folder!r} for earlier mail: {exc}")
+                continue
+            if headers is None:
+                complete = False
+                self._report(
+                    f"contacts.correspondence_folders: no folder {folder!r} in the mailbox: "
+                    "mail there cannot make a requester known"
+                )
+            found.update(named.intersection(names))
+        return {folded: (folded in found, complete) for folded in names}
 
     # -- files ------------------------------------------------------------------------
 
@@ -615,6 +663,20 @@ class KnownPeople:
         if problem not in _REPORTED:
             _REPORTED.add(problem)
             log.warning("%s", problem)
+
+
+def names_in(raw: bytes) -> set[str]:
+    """The folded display names in a header block's To, Cc and From.
+
+    A mailbox search is a substring search ("Anna Schäfer" is inside "Johanna
+    Schäfer"): a requester counts as named only when one of these is their whole name.
+    """
+    parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+    names: set[str] = set()
+    for header in CORRESPONDENCE_HEADERS:
+        values = [decode_words(v) for v in parsed.get_all(header) or []]
+        names.update(fold_name(display) for display, _ in getaddresses(values))
+    return names - {""}
 
 
 def _requester_profiles(requester: Requester) -> Iterable[str]:

@@ -133,6 +133,20 @@ class MailboxBackend(ABC):
     def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
         """Messages in ``folder`` whose ``header`` contains ``value``."""
 
+    @abstractmethod
+    def headers_containing(
+        self, folder: str, searches: Sequence[tuple[str, str]]
+    ) -> dict[MessageRef, bytes] | None:
+        """The header block (at least the searched headers) of each message in ``folder``
+        whose ``header`` contains ``value`` for one of the ``(header, value)`` searches; None
+        when there is no such folder.
+
+        The same case-insensitive substring match as ``find_by_header``, but for many
+        values in one request: looking up every requester of a chunk in Sent costs one
+        search of that folder, not three per person. Callers compare the values found
+        themselves, since a substring match also finds longer names.
+        """
+
     def add_label_many(self, refs: Sequence[MessageRef], label: str) -> dict[MessageRef, Exception]:
         """``add_label`` on each of ``refs``; what failed, by message.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -397,6 +398,34 @@ class MaildirBackend(MailboxBackend):
             for ref, values in self._header_index(folder)
             if any(wanted in v.casefold() for v in values.get(name, ()))
         ]
+
+    def headers_containing(
+        self, folder: str, searches: Sequence[tuple[str, str]]
+    ) -> dict[MessageRef, bytes] | None:
+        """One walk through the folder's search index for all ``searches``, each header's
+        values joined into one pattern; the same matches as ``find_by_header``."""
+        if not self.has_folder(folder):
+            return None
+        values: dict[str, set[str]] = {}
+        for header, value in searches:
+            name = header.lower()
+            if name not in _SEARCHED_HEADERS:
+                raise BackendError(f"searching the {header} header is not supported")
+            values.setdefault(name, set()).add(value.casefold())
+        patterns = {
+            name: re.compile("|".join(re.escape(v) for v in sorted(wanted)))
+            for name, wanted in values.items()
+        }
+        hits = [
+            ref
+            for ref, headers in self._header_index(folder)
+            if any(
+                pattern.search(value.casefold())
+                for name, pattern in patterns.items()
+                for value in headers.get(name, ())
+            )
+        ]
+        return {item.ref: item.raw for item in self.fetch_headers(hits)}
 
     def message_ids(self, folder: str) -> dict[str, list[MessageRef]]:
         found: dict[str, list[MessageRef]] = {}
