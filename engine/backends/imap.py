@@ -367,6 +367,10 @@ class ImapBackend(MailboxBackend):
         self._capabilities: frozenset[bytes] = frozenset()
         self._selected: _Selected | None = None
         self._status_streak: dict[str, int] = {}  # STATUS-only scans in a row, per folder
+        # the daemon keeps this connection between passes: its first scan selects the
+        # watched folder, as STATUS would only put the SELECT off to the next pass, the
+        # one a request pushed by IDLE waits for
+        self.kept_between_passes = False
         self._folder_flags: dict[str, tuple[bytes, ...]] | None = None
         self._where = f"account {account_name!r} ({imap.host}:{_default_port(imap)})"
         # the folder a pass works through (the last one scanned): it stays selected on the
@@ -646,10 +650,11 @@ class ImapBackend(MailboxBackend):
             still_selected = self._unchanged_by_noop(client, folder, since)
             if still_selected is not None:
                 return still_selected
-            # a short-lived connection (run --once) asks STATUS; one that keeps asking (the
-            # daemon) selects the folder once, so later passes take the NOOP path above
+            # a short-lived connection (run --once) asks STATUS; one that is kept or keeps
+            # asking (the daemon) selects the folder once, so later passes take the NOOP
+            # path above
             unchanged = None
-            if self._status_streak.get(folder, 0) < 1:
+            if not self.kept_between_passes and self._status_streak.get(folder, 0) < 1:
                 unchanged = self._unchanged_by_status(client, folder, since)
             if unchanged is not None:
                 self._status_streak[folder] = self._status_streak.get(folder, 0) + 1

@@ -30,6 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from introgate.account_lock import AccountBusy, daemon_lock
 from introgate.backends import open_backend
 from introgate.backends.base import MailboxBackend
+from introgate.backends.imap import ImapBackend
 from introgate.config import Account, Settings, load_settings
 from introgate.drift import drift_report, summary_line
 from introgate.errors import ConfigError, IntrogateError
@@ -72,6 +73,8 @@ class AccountRunner:
         if self.backend is not None:
             return self.backend, True
         backend = open_backend(self.account)
+        if isinstance(backend, ImapBackend):
+            backend.kept_between_passes = True
         backend.connect()
         self.backend = backend
         return backend, False

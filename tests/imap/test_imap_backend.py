@@ -73,6 +73,23 @@ def test_a_scan_with_nothing_new_on_a_fresh_connection_is_one_status(
     assert (again.refs, backend.commands_sent - before) == ([], 1)
 
 
+def test_a_kept_connection_selects_the_folder_on_its_first_scan_and_then_only_syncs(
+    dovecot: Dovecot, backend: ImapBackend
+) -> None:
+    for n in range(20):
+        dovecot.deliver(plain_message(subject=f"m{n}"))
+    checkpoint = backend.scan("INBOX", None).checkpoint
+    backend.close()
+    backend.kept_between_passes = True
+    backend.connect()
+    counts = []
+    for _ in range(3):
+        before = backend.commands_sent
+        assert backend.scan("INBOX", checkpoint).refs == []
+        counts.append(backend.commands_sent - before)
+    assert counts == [1, 2, 2]  # EXAMINE; then NOOP + UID SEARCH past the checkpoint
+
+
 def test_a_folder_still_selected_finds_mail_that_arrived_meanwhile(
     dovecot: Dovecot, backend: ImapBackend
 ) -> None:
