@@ -28,14 +28,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    SettingsError,
-)
 
 from introgate.durations import Duration, DurationOrUnlimited, written_duration
+from introgate.environment_overrides import environment_overrides, merged
 from introgate.errors import ConfigError, FileProblem, FileProblems
 from introgate.near_miss import closest, keys_at
 from introgate.toml_locate import TomlPositions, locate, syntax_error_place
@@ -217,12 +212,10 @@ class Account(_Section):
         return self
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_nested_delimiter=ENV_NESTING,
-        extra="forbid",
-    )
+# the whole configuration (no docstring: it would become the schema's description);
+# validated_settings lays the environment's overrides over the file's values first
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     identity: Identity = Field(default_factory=Identity)
     trust: Trust = Field(default_factory=Trust)
@@ -237,18 +230,6 @@ class Settings(BaseSettings):
     accounts: list[Account] = Field(default_factory=list)
     # set by load_settings, not by the user
     config_path: Path | None = Field(default=None, exclude=True)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # environment first: an INTROGATE_... variable overrides the file's value
-        return (env_settings, init_settings)
 
     def account(self, name: str) -> Account:
         for account in self.accounts:
@@ -319,11 +300,10 @@ def validated_settings(
     positions: TomlPositions | None = None,
 ) -> Settings:
     """``data`` (the file's tables) with the environment's overrides, checked as a whole."""
+    # environment first: an INTROGATE_... variable overrides the file's value
+    overrides = environment_overrides(Settings, ENV_PREFIX, ENV_NESTING)
     try:
-        return Settings(**data)
-    except SettingsError as exc:
-        # an INTROGATE_... variable holding a list or table that is not valid JSON
-        raise ConfigError(f"environment: {exc}") from exc
+        return Settings(**merged(data, overrides))
     except ValidationError as exc:
         where = config_path or Path("(built-in defaults)")
         problems = [_problem(where, positions or TomlPositions(), error) for error in exc.errors()]

@@ -89,3 +89,27 @@ def test_password_in_settings_never_prints(
     )
     settings = load_settings(path)
     assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+
+
+def test_environment_sets_lists_and_tables_as_json_and_leaves_other_variables_alone(
+    write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("introgate_identity__addresses", '["a@example.org", "b@example.org"]')
+    monkeypatch.setenv("INTROGATE_TRUST", '{"authserv_ids": ["mx.env.example"]}')
+    monkeypatch.setenv("INTROGATE_SMTP__HOST", "smtp.env.example")
+    monkeypatch.setenv("INTROGATE_SMTP__PORT", "2525")
+    monkeypatch.setenv("INTROGATE_WORK_PASSWORD", "not a setting")  # a password_env variable
+    settings = load_settings(write_config())
+    assert settings.identity.addresses == ["a@example.org", "b@example.org"]
+    assert settings.identity.name == "Alex Beispiel"  # the rest of the section from the file
+    assert settings.trust.authserv_ids == ["mx.env.example"]
+    assert settings.smtp is not None
+    assert (settings.smtp.host, settings.smtp.port) == ("smtp.env.example", 2525)
+
+
+def test_a_list_in_the_environment_that_is_not_json_names_the_variable(
+    write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTROGATE_IDENTITY__ADDRESSES", "a@example.org")
+    with pytest.raises(ConfigError, match=r"^environment variable INTROGATE_IDENTITY__ADDRESSES: "):
+        load_settings(write_config())
