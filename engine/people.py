@@ -398,7 +398,7 @@ class KnownPeople:
         self.remember = remember
         self._signature: tuple[tuple[str, int, int], ...] | None = None
         self._index = _Index()
-        # folded name -> (found, complete): the last look_up's answers from the mailbox
+        # folded name -> (found, complete): what look_up found in the mailbox this pass
         self._answers: dict[str, tuple[bool, bool]] = {}
 
     @property
@@ -414,9 +414,9 @@ class KnownPeople:
         """Search the correspondence folders once for all of ``requesters``.
 
         A pass calls this with a chunk's requesters before its rules run, so ``is_known``
-        answers them without a search per person. Names the contacts, the allowlist or
-        the cache answer are not searched. The answers replace the previous call's (one
-        chunk's worth is kept) and reach the cache only when ``is_known`` asks for them,
+        answers them without a search per person. Names the contacts, the allowlist, the
+        cache or an earlier call answer are not searched. The answers are kept for this
+        object's life (one pass) and reach the cache only when ``is_known`` asks for them,
         as the rules decide whether to ask at all.
         """
         index = self._current()
@@ -426,11 +426,12 @@ class KnownPeople:
             if name is None or self._allowed(index, requester, None):
                 continue
             folded = fold_name(name)
-            if folded in wanted or self._contacts_of(index, requester):
+            if folded in wanted or folded in self._answers or self._contacts_of(index, requester):
                 continue
             if self._cached(folded) is None:
                 wanted[folded] = name
-        self._answers = self._search(wanted) if wanted else {}
+        if wanted:
+            self._answers.update(self._search(wanted))
 
     def is_known(self, requester: Requester, network: str | None = None) -> bool:
         index = self._current()

@@ -135,6 +135,7 @@ def test_the_requesters_of_a_chunk_cost_one_search_of_sent_however_many_they_are
         assert backend.commands_sent - before == 2  # one UID SEARCH, one FETCH of the hits
         before = backend.commands_sent
         assert [known.is_known(r) for r in found] == [True, False]
+        known.look_up(found)  # asked again in a later chunk of the same pass
         assert backend.commands_sent == before  # answered from the look-up
         # more than one command can carry is split: every part is searched
         many = [Requester(name=f"Many{n} Person") for n in range(400)]
