@@ -16,6 +16,7 @@ import pytest
 from introgate.backends.maildir import MaildirBackend
 from introgate.config import Settings, load_settings
 from introgate.demo import linkedin_invitation, ordinary
+from introgate.drafts import Drafter, DraftOutcome, PreparedDraft
 from introgate.mail import FLAGGED, MessageRef
 from introgate.pipeline import Engine, PassReport
 from introgate.state import ProcessedStatus, SqliteStore
@@ -167,6 +168,41 @@ def test_crash_between_draft_and_move_leaves_one_draft_and_finishes_the_move(
     assert len(drafts_in(maildir)) == 1
     assert maildir.scan("INBOX", None).refs == []
     assert len(maildir.scan("Archive", None).refs) == 1
+
+
+def test_crash_after_storing_drafts_together_before_recording_them_drafts_nothing_twice(
+    settings: Settings, maildir: MaildirBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(6):
+        raw = linkedin_invitation(
+            f"Person{n} Beispiel", f"person-{n}", "Beraterin", language="de", note=None
+        )
+        deliver(maildir, raw.as_bytes(), f"{n}.request")
+    real = Drafter.record_stored
+    calls = 0
+
+    def dying_record_stored(self: Drafter, prepared: PreparedDraft) -> DraftOutcome:
+        # the first message is changed alone, then a window of two whose drafts go together
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise Crash
+        return real(self, prepared)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Drafter, "record_stored", dying_record_stored)
+        with pytest.raises(Crash):
+            run(settings, maildir)
+    assert len(drafts_in(maildir)) == 3
+    with SqliteStore(settings.state.path) as store:
+        assert len(store.drafts.records()) == 1
+    report = run(settings, maildir)
+    assert report.failed == 0
+    assert len(drafts_in(maildir)) == 6
+    assert maildir.scan("INBOX", None).refs == []
+    with SqliteStore(settings.state.path) as store:
+        assert len({d.draft_id for d in store.drafts.records()}) == 6
+        assert store.messages.pending("test") == []
 
 
 def test_dry_run_changes_neither_mailbox_nor_state(

@@ -166,6 +166,25 @@ class MailboxBackend(ABC):
         """``move`` of each of ``refs`` to ``folder``; what failed, by message."""
         return _each(refs, lambda ref: self.move(ref, folder))
 
+    def append_many(
+        self, folder: str, messages: Sequence[bytes], flags: Iterable[str] = ()
+    ) -> dict[int, Exception]:
+        """``append`` of each of ``messages``; what failed, by position in ``messages``.
+
+        A lost connection raises: whether the message being sent was stored is then
+        unknown, and the caller looks for it by its Message-ID next time.
+        """
+        wanted = list(flags)
+        failures: dict[int, Exception] = {}
+        for position, raw in enumerate(messages):
+            try:
+                self.append(folder, raw, wanted)
+            except ConnectionLost:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the failure belongs to that message alone
+                failures[position] = exc
+        return failures
+
     def find_by_message_ids(
         self, folder: str, message_ids: Sequence[str]
     ) -> dict[str, list[MessageRef]]:

@@ -6,6 +6,8 @@ CONTRACT (implemented by the drafts issue; called by the ``draft`` rule action):
     Drafter.ensure_draft(facts: MessageFacts, order: DraftOrder, *, dry_run) -> DraftOutcome
         # exactly once per request (Message-ID derived from account + notification),
         # at most once per person within order.once_per_person_days
+    Drafter.prepare / store_prepared / record_stored: the same for many requests, their
+        drafts stored together
 
 The drafter (templates, recognition, the people index) is loaded when first named, so a
 command that only lists drafts (``introgate drafts list``) does not load it.
@@ -17,9 +19,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from introgate.drafts.drafter import Drafter, DraftOrder, DraftOutcome
+    from introgate.drafts.drafter import Drafter, DraftOrder, DraftOutcome, PreparedDraft
 
-__all__ = ["DraftOrder", "DraftOutcome", "Drafter"]
+__all__ = ["DraftOrder", "DraftOutcome", "Drafter", "PreparedDraft"]
 
 
 def __getattr__(name: str) -> Any:

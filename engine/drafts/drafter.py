@@ -4,6 +4,10 @@ The order of work is what makes a draft exist exactly once: look in the ledger, 
 the Drafts folder (a crash after storing but before recording leaves a draft the ledger
 does not know: it is recorded now instead of stored again), then store, then record.
 The Message-ID is derived from the request, so both lookups find an earlier attempt.
+
+The drafts of many requests are prepared one by one (``prepare``: each sees the ones
+prepared before it, so a person is asked once), stored together (``store_prepared``:
+one MULTIAPPEND where the server has it) and only then recorded (``record_stored``).
 """
 
 from __future__ import annotations
@@ -81,6 +85,17 @@ class _Plan:
     source: str
 
 
+@dataclass(frozen=True, eq=False)
+class PreparedDraft:
+    """A draft ready to store (``Drafter.prepare``), not yet stored nor recorded."""
+
+    facts: MessageFacts
+    folder: str
+    plan: _Plan
+    record: DraftRecord
+    who: str
+
+
 class Drafter:
     """Drafts for one account; templates are compiled once when the drafter is made."""
 
@@ -109,10 +124,26 @@ class Drafter:
         # in ``_asked`` only): later requests of the pass are decided as the real pass
         # decides them, so a person with two requests is drafted to once there too
         self._would_draft: set[str] = set()
+        # the Message-IDs of drafts prepared and not yet recorded (see ``prepare``)
+        self._prepared: set[str] = set()
 
     def ensure_draft(
         self, facts: MessageFacts, order: DraftOrder, *, dry_run: bool
     ) -> DraftOutcome:
+        prepared = self.prepare(facts, order, dry_run=dry_run)
+        if isinstance(prepared, DraftOutcome):
+            return prepared
+        failures = self.store_prepared([prepared])
+        if failures:
+            raise failures[0]
+        return self.record_stored(prepared)
+
+    def prepare(
+        self, facts: MessageFacts, order: DraftOrder, *, dry_run: bool
+    ) -> DraftOutcome | PreparedDraft:
+        """What to do for one request: an outcome when there is nothing to store (or a dry
+        run), else the draft to store. Requests prepared later in the pass see it: a
+        second request of the same person is then asked already."""
         notification = facts.notification
         if notification is None:
             return DraftOutcome(
@@ -124,7 +155,11 @@ class Drafter:
         ids = request_ids(self.account, notification, keys, facts.message_id)
         who = one_line(notification.requester.shown)
 
-        if ids.message_id in self._would_draft or self.store.drafts.get(ids.message_id):
+        if (
+            ids.message_id in self._would_draft
+            or ids.message_id in self._prepared
+            or self.store.drafts.get(ids.message_id)
+        ):
             return self._outcome("exists", ids, f"draft {ids.short} for {who} already made")
 
         drafts_folder = self.backend.folder_for(FolderRole.DRAFTS)
@@ -175,22 +210,52 @@ class Drafter:
             return self._outcome(
                 "would_create", ids, f"would draft {plan.language} reply to {who}", plan
             )
+        self._prepared.add(ids.message_id)
+        self._remember(record)
+        return PreparedDraft(facts, drafts_folder, plan, record, who)
 
-        self.backend.append(drafts_folder, plan.raw, flags=[DRAFT, SEEN])
-        self._add(record)
+    def store_prepared(self, prepared: Sequence[PreparedDraft]) -> dict[int, Exception]:
+        """Store prepared drafts, several in one request where the server takes several;
+        what failed, by position. A draft not stored is forgotten again, so a later
+        request of that person is drafted; one that may have been stored (the connection
+        lost meanwhile) is found by its Message-ID next time."""
+        failures: dict[int, Exception] = {}
+        try:
+            for folder in dict.fromkeys(one.folder for one in prepared):
+                positions = [i for i, one in enumerate(prepared) if one.folder == folder]
+                refused = self.backend.append_many(
+                    folder, [prepared[i].plan.raw for i in positions], flags=[DRAFT, SEEN]
+                )
+                failures.update((positions[i], exc) for i, exc in refused.items())
+        except BaseException:
+            for one in prepared:
+                self._forget(one)
+            raise
+        for position in failures:
+            self._forget(prepared[position])
+        return failures
+
+    def record_stored(self, prepared: PreparedDraft) -> DraftOutcome:
+        """The ledger row and audit entry of a draft just stored."""
+        plan, facts = prepared.plan, prepared.facts
+        self._prepared.discard(plan.ids.message_id)
+        self.store.drafts.add(prepared.record)
         self.store.audit.record(
             self.account,
             facts.ref,
             "draft",
             {
-                "draft_id": ids.message_id,
+                "draft_id": plan.ids.message_id,
                 "language": plan.language,
                 "recipient": plan.recipient,
                 "template": plan.source,
             },
         )
         return self._outcome(
-            "created", ids, f"drafted {plan.language} reply to {who} in {drafts_folder}", plan
+            "created",
+            plan.ids,
+            f"drafted {plan.language} reply to {prepared.who} in {prepared.folder}",
+            plan,
         )
 
     # -- parts ------------------------------------------------------------------
@@ -241,6 +306,13 @@ class Drafter:
     def _add(self, record: DraftRecord) -> None:
         self.store.drafts.add(record)
         self._remember(record)
+
+    def _forget(self, prepared: PreparedDraft) -> None:
+        """Undo ``prepare``'s note of a draft that was not stored."""
+        self._prepared.discard(prepared.plan.ids.message_id)
+        for key in _asked_keys(prepared.record):
+            kept = self._asked_by_key().get(key, [])
+            kept[:] = [record for record in kept if record is not prepared.record]
 
     def _remember(self, record: DraftRecord) -> None:
         """``record`` among the drafts ``_last_asked`` looks at (the ledger's and this pass's)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
@@ -23,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from introgate.drafts import DraftOrder
+from introgate.drafts import DraftOrder, DraftOutcome, PreparedDraft
 from introgate.errors import ConnectionLost
 from introgate.rules.actions.base import Action, ActionContext, ActionOutcome
 from introgate.rules.conditions.base import MessageView
@@ -140,16 +141,59 @@ class Draft(Action):
         return {"type": "draft", "template": self.template, "language": self.language}
 
     def apply_many(self, contexts: Sequence[ActionContext]) -> list[ActionOutcome | Exception]:
-        if contexts:
+        """The drafts of several requests: prepared one by one (each all or nothing), stored
+        together (one MULTIAPPEND where the server has it), then recorded one by one.
+
+        A crash after storing and before recording leaves drafts the ledger does not know;
+        the next pass finds them by their Message-ID and records them instead.
+        """
+        if not contexts:
+            return []
+        drafter = contexts[0].drafter
+        if any(ctx.drafter is not drafter for ctx in contexts):
+            return super().apply_many(contexts)
+        try:
+            drafter.look_up([ctx.facts for ctx in contexts])
+        except ConnectionLost:
+            raise
+        except Exception:  # each draft then looks for itself, and says why
+            log.debug("looking up %d drafts at once failed", len(contexts), exc_info=True)
+        prepared: list[ActionOutcome | Exception | PreparedDraft] = []
+        for ctx in contexts:
             try:
-                contexts[0].drafter.look_up([ctx.facts for ctx in contexts])
+                with nullcontext() if ctx.dry_run else ctx.store.transaction():
+                    prepared.append(self._prepare(ctx))
             except ConnectionLost:
                 raise
-            except Exception:  # each draft then looks for itself, and says why
-                log.debug("looking up %d drafts at once failed", len(contexts), exc_info=True)
-        return super().apply_many(contexts)
+            except Exception as exc:  # noqa: BLE001 - the failure belongs to this request alone
+                prepared.append(exc)
+        to_store = [one for one in prepared if isinstance(one, PreparedDraft)]
+        failures = drafter.store_prepared(to_store) if to_store else {}
+        refused = {id(to_store[position]): exc for position, exc in failures.items()}
+        results: list[ActionOutcome | Exception] = []
+        for ctx, one in zip(contexts, prepared, strict=True):
+            if not isinstance(one, PreparedDraft):
+                results.append(one)
+            elif id(one) in refused:
+                results.append(refused[id(one)])
+            else:
+                try:
+                    with ctx.store.transaction():
+                        results.append(self._result(drafter.record_stored(one)))
+                except Exception as exc:  # noqa: BLE001 - found by its Message-ID next time
+                    results.append(exc)
+        return results
 
     def apply(self, ctx: ActionContext) -> ActionOutcome:
+        prepared = self._prepare(ctx)
+        if not isinstance(prepared, PreparedDraft):
+            return prepared
+        failures = ctx.drafter.store_prepared([prepared])
+        if failures:
+            raise failures[0]
+        return self._result(ctx.drafter.record_stored(prepared))
+
+    def _prepare(self, ctx: ActionContext) -> ActionOutcome | PreparedDraft:
         notification = ctx.facts.notification
         if notification is not None and notification.damage:
             # the name or note may be cut short or garbled: a reply built on it could be wrong
@@ -167,7 +211,10 @@ class Draft(Action):
             language=language,
             once_per_person_days=self.once_per_person_days,
         )
-        outcome = ctx.drafter.ensure_draft(ctx.facts, order, dry_run=ctx.dry_run)
+        prepared = ctx.drafter.prepare(ctx.facts, order, dry_run=ctx.dry_run)
+        return prepared if isinstance(prepared, PreparedDraft) else self._result(prepared)
+
+    def _result(self, outcome: DraftOutcome) -> ActionOutcome:
         short = outcome.short_id or (outcome.draft_id or "").strip("<>")[:10]
         summaries = {
             "created": f"draft {short}…",
