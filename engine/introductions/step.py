@@ -311,22 +311,27 @@ class Introductions:
         """Each request's notification where it is now (back home or archived), recognised;
         one search per folder for all of them, then one fetch.
 
+        A mail still in the folder it was found in is read there by its UID instead: a
+        search by Message-ID reads every message of a big folder such as INBOX.
         Not found (the user deleted or filed it): facts from the record alone, so the rules
         can still withdraw the draft.
         """
         found: dict[str, MessageRef] = {}
         folders = {record.request_id: self._folders(record) for record in records}
         for folder in dict.fromkeys(f for each in folders.values() for f in each):
+            looking = [
+                record
+                for record in records
+                if record.notification_message_id
+                and record.request_id not in found
+                and folder in folders[record.request_id]
+            ]
+            found.update(self._still_where_found(folder, looking))
             wanted: dict[str, list[RequestRecord]] = {}
-            for record in records:
-                message_id = record.notification_message_id
-                if (
-                    message_id
-                    and record.request_id not in found
-                    and folder in folders[record.request_id]
-                ):
-                    wanted.setdefault(message_id, []).append(record)
-            there = self.backend.find_by_message_ids(folder, list(wanted))
+            for record in looking:
+                if record.request_id not in found and record.notification_message_id:
+                    wanted.setdefault(record.notification_message_id, []).append(record)
+            there = self.backend.find_by_message_ids(folder, list(wanted)) if wanted else {}
             for message_id, refs in there.items():
                 for record in wanted[message_id]:
                     found[record.request_id] = refs[0]
@@ -354,6 +359,29 @@ class Introductions:
                 Recognition(record.notification_message_id, [notification]),
             )
         return mails
+
+    def _still_where_found(
+        self, folder: str, records: list[RequestRecord]
+    ) -> dict[str, MessageRef]:
+        """The requests of ``records`` whose mail is still in ``folder`` under the key it
+        was found with (the same Message-ID there), read in one fetch."""
+        at_source = {
+            record.request_id: MessageRef(folder, record.source_key)
+            for record in records
+            if record.source_folder == folder and record.source_key
+        }
+        if not at_source:
+            return {}
+        items = self.backend.fetch_headers(list(dict.fromkeys(at_source.values())))
+        message_ids = {
+            item.ref: facts_from_headers(item.ref, item.raw).message_id for item in items
+        }
+        return {
+            record.request_id: at_source[record.request_id]
+            for record in records
+            if record.request_id in at_source
+            and message_ids.get(at_source[record.request_id]) == record.notification_message_id
+        }
 
     def _folders(self, record: RequestRecord) -> list[str]:
         """Where the request's mail may be: archived (usually), or back where it was found

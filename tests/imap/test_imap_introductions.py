@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -257,3 +258,59 @@ def test_killed_between_restore_and_record_a_rerun_leaves_everything_once(
     with SqliteStore(settings.state.path) as store:
         [record] = store.requests.records()
     assert (record.state, record.acted_state) == (RequestState.INTRODUCED,) * 2
+
+
+class SearchesRecorded(ImapBackend):
+    """Notes each folder searched by Message-ID."""
+
+    def __init__(self, server: Dovecot) -> None:
+        super().__init__("work", imap_settings(server), FolderSettings())
+        self.searched: list[str] = []
+
+    def find_by_message_ids(self, folder: str, message_ids: Sequence[str]) -> dict[str, Any]:
+        self.searched.append(folder)
+        return super().find_by_message_ids(folder, message_ids)
+
+
+def old_request(n: int, note: str | None) -> bytes:
+    """A LinkedIn invitation of 60 days ago: past ``expire_after``, it ends as no answer."""
+    from introgate.demo import linkedin_invitation
+
+    return linkedin_invitation(
+        f"Person{n} Example",
+        f"person-{n}-example",
+        "Consultant",
+        language="en",
+        note=note,
+        minutes_ago=60 * 24 * 60,
+    ).as_bytes()
+
+
+def test_requests_whose_mail_stayed_in_the_inbox_are_followed_up_without_searching_it(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    # at the end of the first pass the noted ones (left in INBOX for the user to read)
+    # expire and the no-answer rule labels them there; the bare ones are archived and asked
+    noted = [old_request(n, f"Hi Alex, we met at the workshop in room {n}.") for n in range(3)]
+    bare = [old_request(n, None) for n in range(3, 6)]
+    for raw in noted + bare:
+        dovecot.deliver(raw)
+    settings = load_settings(write_imap_config(tmp_path / "introgate.toml", dovecot))
+    backend = SearchesRecorded(dovecot)
+    backend.connect()
+    try:
+        with SqliteStore(settings.state.path) as store:
+            report = Engine.load(settings).run(settings.accounts[0], backend, store)
+            unsettled = store.requests.unsettled("work")
+    finally:
+        backend.close()
+    assert (report.failed, unsettled) == (0, [])
+    assert backend.searched == ["Drafts", "Archive"]  # the drafts, then the archived requests
+    assert request_states(settings) == {
+        f"Person{n} Example": RequestState.NO_ANSWER if n < 3 else RequestState.ASKED
+        for n in range(6)
+    }
+    box = mailbox(dovecot)
+    no_answer = frozenset({"introgate/no-answer", "introgate/introduced", "$IntrogateHandled"})
+    assert sorted(box["INBOX"]) == sorted((mid_of(raw), no_answer) for raw in noted)
+    assert sorted(mid for mid, _ in box["Archive"]) == sorted(mid_of(raw) for raw in bare)
