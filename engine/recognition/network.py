@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -88,28 +89,43 @@ class CompiledProfileLink:
 
 @dataclass
 class CompiledNetwork:
+    """A network file ready to read mail. Its patterns are compiled when first used: a
+    pass with nothing new, or a command that needs only a network's name and label,
+    does not compile the few hundred patterns of the shipped files."""
+
     name: str
     label: str
     source: Path
     domains: tuple[str, ...]
-    own_domain_header: tuple[str, re.Pattern[str]] | None
-    not_headers: tuple[tuple[str, re.Pattern[str]], ...]  # (lowercase header name, pattern)
-    not_subjects: tuple[re.Pattern[str], ...]
-    not_body: tuple[re.Pattern[str], ...]
-    request_types: tuple[CompiledRequestType, ...]
-    decisive_headers: frozenset[str]
+    decisive_headers: frozenset[str]  # lowercase header names whose value decides
     spec: NetworkFile
-    profile_links: tuple[CompiledProfileLink, ...]
     link_labels: frozenset[str]
-    mutual: tuple[re.Pattern[str], ...]
-    language_phrases: tuple[tuple[str, re.Pattern[str]], ...]
     default_notes: frozenset[str]
-    default_note_patterns: tuple[re.Pattern[str], ...]
     _placeholder_cache: dict[tuple[str, str, str], re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def compile(cls, spec: NetworkFile, source: Path) -> CompiledNetwork:
-        types = tuple(
+        return cls(
+            name=spec.name,
+            label=spec.label,
+            source=source,
+            domains=tuple(spec.domains),
+            decisive_headers=frozenset(
+                [
+                    *(h.lower() for t in spec.requests for h in t.headers),
+                    *map(str.lower, spec.not_headers),
+                ]
+            ),
+            spec=spec,
+            link_labels=frozenset(label.casefold() for label in spec.link_labels),
+            default_notes=frozenset(
+                comparable_note(text) for texts in spec.default_notes.values() for text in texts
+            ),
+        )
+
+    @cached_property
+    def request_types(self) -> tuple[CompiledRequestType, ...]:
+        return tuple(
             CompiledRequestType(
                 kind=t.kind,
                 digest=t.digest,
@@ -121,51 +137,49 @@ class CompiledNetwork:
                     (lang, re.compile(p, _FLAGS)) for lang, ps in t.body.items() for p in ps
                 ),
             )
-            for t in spec.requests
+            for t in self.spec.requests
         )
-        own_header = (
-            (
-                spec.own_domain_header.header.lower(),
-                re.compile(spec.own_domain_header.pattern, _FLAGS),
-            )
-            if spec.own_domain_header
-            else None
+
+    @cached_property
+    def own_domain_header(self) -> tuple[str, re.Pattern[str]] | None:
+        own = self.spec.own_domain_header
+        return (own.header.lower(), re.compile(own.pattern, _FLAGS)) if own else None
+
+    @cached_property
+    def not_headers(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """(lowercase header name, pattern)"""
+        return tuple((h.lower(), re.compile(p, _FLAGS)) for h, p in self.spec.not_headers.items())
+
+    @cached_property
+    def not_subjects(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, _FLAGS) for ps in self.spec.not_subjects.values() for p in ps)
+
+    @cached_property
+    def not_body(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, _FLAGS) for ps in self.spec.not_body.values() for p in ps)
+
+    @cached_property
+    def profile_links(self) -> tuple[CompiledProfileLink, ...]:
+        return tuple(
+            CompiledProfileLink(re.compile(p.pattern, _FLAGS), tuple(p.keep_query), p.canonical)
+            for p in self.spec.profile_links
         )
-        not_headers = tuple((h.lower(), re.compile(p, _FLAGS)) for h, p in spec.not_headers.items())
-        return cls(
-            name=spec.name,
-            label=spec.label,
-            source=source,
-            domains=tuple(spec.domains),
-            own_domain_header=own_header,
-            not_headers=not_headers,
-            not_subjects=tuple(
-                re.compile(p, _FLAGS) for ps in spec.not_subjects.values() for p in ps
-            ),
-            not_body=tuple(re.compile(p, _FLAGS) for ps in spec.not_body.values() for p in ps),
-            request_types=types,
-            decisive_headers=frozenset(
-                [*(h for t in types for h, _ in t.headers), *(h for h, _ in not_headers)]
-            ),
-            spec=spec,
-            profile_links=tuple(
-                CompiledProfileLink(re.compile(p.pattern, _FLAGS), tuple(p.keep_query), p.canonical)
-                for p in spec.profile_links
-            ),
-            link_labels=frozenset(label.casefold() for label in spec.link_labels),
-            mutual=tuple(re.compile(p, _FLAGS) for p in spec.mutual),
-            language_phrases=tuple(
-                (lang, re.compile(p, _FLAGS))
-                for lang, ps in spec.language_phrases.items()
-                for p in ps
-            ),
-            default_notes=frozenset(
-                comparable_note(text) for texts in spec.default_notes.values() for text in texts
-            ),
-            default_note_patterns=tuple(
-                re.compile(p, _FLAGS | re.DOTALL) for p in spec.default_note_patterns
-            ),
+
+    @cached_property
+    def mutual(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, _FLAGS) for p in self.spec.mutual)
+
+    @cached_property
+    def language_phrases(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple(
+            (lang, re.compile(p, _FLAGS))
+            for lang, ps in self.spec.language_phrases.items()
+            for p in ps
         )
+
+    @cached_property
+    def default_note_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, _FLAGS | re.DOTALL) for p in self.spec.default_note_patterns)
 
     # -- membership ---------------------------------------------------------------
 
