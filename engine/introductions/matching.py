@@ -18,8 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from introgate.state.requests import RequestRecord
+
+_Key = TypeVar("_Key")
 
 
 class MatchReason(StrEnum):
@@ -75,14 +78,32 @@ class OpenRequests:
         self._by_address: dict[str, list[RequestRecord]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[RequestRecord]] = defaultdict(list)
         for request in requests:
-            if request.draft_id:
-                self._by_draft[_message_id(request.draft_id)] = request
-            if request.profile_key:
-                self._by_profile[(request.network, request.profile_key)].append(request)
-            if request.address:
-                self._by_address[request.address.lower()].append(request)
-            if full_name(request.folded_name):
-                self._by_name[(request.network, request.folded_name)].append(request)
+            self.add(request)
+
+    def add(self, request: RequestRecord) -> None:
+        """A request recorded during the pass: later messages of the pass may introduce it.
+
+        Kept up to date in place, because rebuilding the index from the ledger for every
+        new request made a first pass over a mailbox with many requests quadratic.
+        """
+        if request.draft_id:
+            self._by_draft[_message_id(request.draft_id)] = request
+        if request.profile_key:
+            self._by_profile[(request.network, request.profile_key)].append(request)
+        if request.address:
+            self._by_address[request.address.lower()].append(request)
+        if full_name(request.folded_name):
+            self._by_name[(request.network, request.folded_name)].append(request)
+
+    def remove(self, request_ids: Iterable[str]) -> None:
+        """Requests that are no longer open (introduced by a message of this pass)."""
+        gone = set(request_ids)
+        for key, request in list(self._by_draft.items()):
+            if request.request_id in gone:
+                del self._by_draft[key]
+        _drop(self._by_profile, gone)
+        _drop(self._by_address, gone)
+        _drop(self._by_name, gone)
 
     def match(self, sender: Sender) -> Match | None:
         """The one request this sender's message introduces them for, or None."""
@@ -108,6 +129,15 @@ class OpenRequests:
             if found is not None:
                 return Match(found, MatchReason.NAME)
         return None
+
+
+def _drop(index: dict[_Key, list[RequestRecord]], request_ids: set[str]) -> None:
+    for key, found in list(index.items()):
+        kept = [request for request in found if request.request_id not in request_ids]
+        if kept:
+            index[key] = kept
+        else:
+            del index[key]
 
 
 def _one(candidates: list[RequestRecord]) -> tuple[RequestRecord, ...] | None:

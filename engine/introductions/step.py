@@ -130,11 +130,11 @@ class Introductions:
             if stored is None and self.dry_run:
                 # a dry run records nothing, yet decides later messages as a run would
                 self._would_add[record.request_id] = record
-                self._index = None
+                self._opened(record)
             elif stored is None:
                 where = facts.ref.folder if facts.ref else "a file"
                 self.store.requests.add(record, f"request recognised in {where}")
-                self._index = None
+                self._opened(record)
             first = first or stored or record
         return first
 
@@ -158,8 +158,13 @@ class Introductions:
                 introduced_by=introducer,
                 introduction=preview or None,
             )
-        self._index = None  # the introduced requests are no longer open
+        if self._index is not None:  # the introduced requests are no longer open
+            self._index.remove(request.request_id for request in match.requests)
         return match
+
+    def _opened(self, record: RequestRecord) -> None:
+        if self._index is not None and record.state in OPEN_STATES:
+            self._index.add(record)
 
     def _open(self) -> OpenRequests:
         if self._index is None:
