@@ -10,12 +10,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
-from email.message import Message
-from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from introgate.header_block import HeaderBlock
 from introgate.mail import MessageRef
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import Recognition, RequestNotification
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass
 class MessageFacts:
     ref: MessageRef | None
-    headers: Message
+    headers: HeaderBlock
     subject: str
     from_address: str
     from_name: str
@@ -58,17 +56,14 @@ class MessageFacts:
         return self._known_value
 
 
-_PARSER = BytesHeaderParser(policy=policy.compat32)
-
-
 def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFacts:
     """Header facts of one message; hostile or broken headers give empty values, never errors.
 
     Most mail is not a notification, so this is the per-message cost of a pass: the block
-    is parsed without decoding (compat32) and only the four headers every message needs
+    is split into fields without decoding and only the four headers every message needs
     are decoded; rules decode the others they ask about.
     """
-    headers = _PARSER.parsebytes(header_block)
+    headers = HeaderBlock.parse(header_block)
     sender = parse_sender(_raw(headers, "From"))  # the sender recognition reads, too
     message_id = _raw(headers, "Message-ID").strip() or None
     return MessageFacts(
@@ -104,7 +99,7 @@ _UNSTABLE_HEADERS = frozenset(
 )
 
 
-def content_fingerprint(headers: Message) -> str:
+def content_fingerprint(headers: HeaderBlock) -> str:
     """A stable name for a message that has no Message-ID: a hash of its normalised headers.
 
     Names are lower-cased and values unfolded with runs of whitespace collapsed, so the
@@ -120,6 +115,6 @@ def content_fingerprint(headers: Message) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _raw(headers: Message, name: str) -> str:
+def _raw(headers: HeaderBlock, name: str) -> str:
     value = headers.get(name)
-    return " ".join(str(value).split()) if value is not None else ""
+    return " ".join(value.split()) if value is not None else ""

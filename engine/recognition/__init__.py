@@ -4,7 +4,7 @@ CONTRACT (implemented by the recognition issue):
 
     Recogniser.load(settings) -> Recogniser          # reads rules/networks/*.toml + config paths
         # raises NetworkFileErrors (a ConfigError) listing every broken network file
-    Recogniser.is_candidate(headers: email.message.Message) -> bool
+    Recogniser.is_candidate(headers: HeaderFields) -> bool
         # decided from headers alone; False for ordinary mail (fast path)
     Recogniser.recognise(raw: bytes) -> Recognition  # never raises on bad mail: sets .defect
 """

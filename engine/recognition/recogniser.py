@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
-from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parsedate_to_datetime
 
 from introgate.config import Settings
+from introgate.header_block import HeaderFields
 from introgate.mail import header_block
 from introgate.recognition.authenticity import authenticate
 from introgate.recognition.extraction import extract_people
@@ -93,7 +93,7 @@ class Recogniser:
             _, _, domain = domain.partition(".")
         return None
 
-    def is_candidate(self, headers: Message) -> bool:
+    def is_candidate(self, headers: HeaderFields) -> bool:
         """Whether the headers may belong to a request or message notification, or to a
         network's mail that only its body can tell apart; ordinary mail and the network's
         mail its headers show is no request are rejected quickly."""
@@ -103,7 +103,7 @@ class Recogniser:
             return True
         return reading is not None and reading.outcome != "not_request"
 
-    def read_headers(self, headers: Message) -> Reading | None:
+    def read_headers(self, headers: HeaderFields) -> Reading | None:
         """What the header block alone says; None when it is no network's mail.
 
         The same steps as the start of ``recognise``: the sender's domain as

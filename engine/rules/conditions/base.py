@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import datetime
-from email.message import Message
 from typing import Any, ClassVar, Protocol, Self
 
 from typing_extensions import override
 
 from introgate.facts import MessageFacts
+from introgate.header_block import HeaderFields
 from introgate.recognition.message_content import decode_words
 from introgate.recognition.model import RequestNotification
 
@@ -50,7 +50,7 @@ class MessageView:
         return values
 
 
-def _decoded_values(headers: Message, key: str) -> list[str]:
+def _decoded_values(headers: HeaderFields, key: str) -> list[str]:
     try:
         items = headers.raw_items()
         return [decode_words(value) for name, value in items if name.lower() == key]
