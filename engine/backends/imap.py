@@ -27,6 +27,7 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.datetime_util import format_criteria_date
 from imapclient.exceptions import CapabilityError, LoginError
 
+from introgate.backends import fetch_response
 from introgate.backends.base import (
     FolderRole,
     FoundFolder,
@@ -814,7 +815,7 @@ class ImapBackend(MailboxBackend):
                 uids = sorted(by_uid)
                 for start in range(0, len(uids), chunk):
                     part = uids[start : start + chunk]
-                    response = client.fetch(part, items)
+                    response = fetch_response.fetch(client, part, items)
                     for uid in part:
                         entry = response.get(uid)
                         if entry is None or body_key not in entry:
