@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from introgate.header_block import HeaderBlock
@@ -25,12 +26,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class MessageFacts:
+    """What a message's headers say. The subject, the sender's name and the date are
+    decoded when first read: most mail of a pass is decided without them."""
+
     ref: MessageRef | None
     headers: HeaderBlock
-    subject: str
     from_address: str
-    from_name: str
-    date: datetime | None
     message_id: str | None
     # identifies a message without a Message-ID across UIDVALIDITY changes; None when it has one
     fingerprint: str | None = None
@@ -39,6 +40,18 @@ class MessageFacts:
     lifecycle: RequestFacts | None = None
     _known: Callable[[], bool] | None = field(default=None, repr=False)
     _known_value: bool | None = field(default=None, repr=False)
+
+    @cached_property
+    def subject(self) -> str:
+        return decode_words(_raw(self.headers, "Subject"))
+
+    @cached_property
+    def from_name(self) -> str:
+        return decode_words(parse_sender(_raw(self.headers, "From")).name)
+
+    @cached_property
+    def date(self) -> datetime | None:
+        return parse_date(_raw(self.headers, "Date"))
 
     @property
     def notification(self) -> RequestNotification | None:
@@ -60,8 +73,8 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
     """Header facts of one message; hostile or broken headers give empty values, never errors.
 
     Most mail is not a notification, so this is the per-message cost of a pass: the block
-    is split into fields without decoding and only the four headers every message needs
-    are decoded; rules decode the others they ask about.
+    is split into fields without decoding, and only the sender's address and the
+    Message-ID are read now; the rest is decoded when a rule or a report asks.
     """
     headers = HeaderBlock.parse(header_block)
     sender = parse_sender(_raw(headers, "From"))  # the sender recognition reads, too
@@ -69,10 +82,7 @@ def facts_from_headers(ref: MessageRef | None, header_block: bytes) -> MessageFa
     return MessageFacts(
         ref=ref,
         headers=headers,
-        subject=decode_words(_raw(headers, "Subject")),
         from_address=sender.address,
-        from_name=decode_words(sender.name),
-        date=parse_date(_raw(headers, "Date")),
         message_id=message_id,
         fingerprint=None if message_id else content_fingerprint(headers),
     )

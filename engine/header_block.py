@@ -18,6 +18,10 @@ import re
 from collections.abc import Iterator
 from typing import Protocol, overload
 
+# the usual block: fields of printable names, lines ending in CRLF or LF, continuation
+# lines starting with a space or a tab, up to an empty line or the end
+_USUAL_FIELDS = re.compile(r"(?:[\041-\071\073-\176]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*")
+_USUAL_FIELD = re.compile(r"([\041-\071\073-\176]+):[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)\r?\n")
 # one line with its end (CRLF, CR or LF), or a last line without one
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 # what email.feedparser.headerRE accepts as a header line
@@ -34,14 +38,21 @@ class HeaderFields(Protocol):
 class HeaderBlock:
     """The fields of one header block, in order, names as written, values unfolded-raw."""
 
-    __slots__ = ("_fields",)
+    __slots__ = ("_fields", "_first")
 
     def __init__(self, fields: list[tuple[str, str]]) -> None:
         self._fields = fields
+        # the first value of each name (lower case), made when a value is first asked for
+        self._first: dict[str, str] | None = None
 
     @classmethod
     def parse(cls, block: bytes) -> HeaderBlock:
         text = block.decode("ascii", "surrogateescape")
+        end = _USUAL_FIELDS.match(text).end()  # type: ignore[union-attr]  # matches "" too
+        if end == len(text) or text.startswith(("\r\n", "\n"), end):
+            # the fields end at an empty line (or the block does): one expression reads
+            # them all, the same fields the line-by-line reading below gives
+            return cls(_USUAL_FIELD.findall(text, 0, end))
         lines: list[str] = []
         for line in _LINES.findall(text):
             if not _HEADER_LINE.match(line):
@@ -62,11 +73,12 @@ class HeaderBlock:
     def get(self, name: str, failobj: str) -> str: ...
     def get(self, name: str, failobj: str | None = None) -> str | None:
         """The first field of that name (any case), as ``str(message.get(name))``."""
-        wanted = name.lower()
-        for field, value in self._fields:
-            if field.lower() == wanted:
-                return _shown(value)
-        return failobj
+        if self._first is None:
+            self._first = {}
+            for field, value in reversed(self._fields):
+                self._first[field.lower()] = value
+        found = self._first.get(name.lower())
+        return failobj if found is None else _shown(found)
 
     def get_all(self, name: str) -> list[str] | None:
         wanted = name.lower()

@@ -63,8 +63,9 @@ class Decision:
 
     ref: MessageRef
     message_id: str | None
-    subject: str
     sender: str
+    # the message's header facts: its subject is decoded only if the decision is shown
+    facts: MessageFacts | None = field(default=None, repr=False)
     notification: RequestNotification | None = None
     request_count: int = 0
     known: bool | None = None
@@ -72,6 +73,10 @@ class Decision:
     outcomes: list[ActionOutcome] = field(default_factory=list)
     error: str | None = None  # something went wrong acting on it: tried again later
     defect: str | None = None  # the message itself is broken: recorded, never retried
+
+    @property
+    def subject(self) -> str:
+        return self.facts.subject if self.facts is not None else ""
 
     @property
     def drafted(self) -> bool:
@@ -568,8 +573,8 @@ class _FolderPass:
         decision = Decision(
             ref=item.ref,
             message_id=facts.identity,
-            subject=facts.subject,
             sender=facts.from_address,
+            facts=facts,
         )
         failures: list[Decision] = []
         plan: list[Step] = []
@@ -783,7 +788,7 @@ def _guard(
     except ConnectionLost:
         raise
     except Exception as exc:  # any failure: that is the point of the guard
-        failed = decision or Decision(ref=ref, message_id=None, subject="", sender="")
+        failed = decision or Decision(ref=ref, message_id=None, sender="")
         failed.error = failure_text(current.name, exc)
         failures.append(failed)
         log.debug("failure on %s", ref.state_key, exc_info=True)

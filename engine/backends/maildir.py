@@ -18,8 +18,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from email import policy
-from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from introgate.backends.base import (
@@ -32,6 +30,7 @@ from introgate.backends.base import (
 from introgate.checkpoint import Checkpoint
 from introgate.config import FolderSettings
 from introgate.errors import BackendError
+from introgate.header_block import HeaderBlock
 from introgate.mail import (
     ANSWERED,
     DRAFT,
@@ -42,6 +41,7 @@ from introgate.mail import (
     MessageRef,
     header_block,
 )
+from introgate.recognition.message_content import decode_words
 
 log = logging.getLogger("introgate.maildir")
 
@@ -376,13 +376,18 @@ class MaildirBackend(MailboxBackend):
         cached = self._search_cache.get(folder)
         if cached is not None and cached[0] == stamp:
             return cached[1]
+        # a message's file never changes its headers: only messages new since the last
+        # look are read, so a folder that changes between questions is not read again
+        known = {ref.key: values for ref, values in cached[1]} if cached is not None else {}
         entries = []
         for key, file in self._scan_folder(folder).items():
-            try:
-                with file.open("rb") as handle:
-                    values = _searchable(handle.read(_HEADER_READ))
-            except OSError:
-                continue
+            values = known.get(key)
+            if values is None:
+                try:
+                    with file.open("rb") as handle:
+                        values = _searchable(handle.read(_HEADER_READ))
+                except OSError:
+                    continue
             entries.append((MessageRef(folder, key), values))
         self._search_cache[folder] = (stamp, entries)
         return entries
@@ -458,16 +463,17 @@ def _stamp(path: Path) -> tuple[int, ...]:
 
 
 def _searchable(raw: bytes) -> dict[str, list[str]]:
-    """The decoded values of the headers searches look at, from the start of a message."""
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(header_block(raw))
+    """The decoded values of the headers searches look at, from the start of a message.
+
+    Decoded as an IMAP server decodes them for SEARCH HEADER: encoded words decoded,
+    folds unfolded, the text otherwise as written.
+    """
+    headers = HeaderBlock.parse(header_block(raw))
     values: dict[str, list[str]] = {}
-    for name in _SEARCHED_HEADERS:
-        try:
-            found = [" ".join(str(v).split()) for v in headers.get_all(name) or []]
-        except Exception:  # noqa: BLE001 - a hostile header is simply not searchable
-            found = []
-        if found:
-            values[name] = found
+    for name, value in headers.raw_items():
+        key = name.lower()
+        if key in _SEARCHED_HEADERS:
+            values.setdefault(key, []).append(" ".join(decode_words(value).split()))
     return values
 
 

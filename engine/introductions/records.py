@@ -79,8 +79,9 @@ def mail_sender(facts: MessageFacts) -> Sender:
         value = facts.headers.get(name)
         if value is not None:
             references.extend(_MESSAGE_ID.findall(str(value)))
+    # no name: an e-mail's writer is matched by their reply or their address, never by a
+    # name alone (names are compared only between mails of one network)
     return Sender(
-        folded_name=fold_name(facts.from_name),
         address=facts.from_address or None,
         references=tuple(dict.fromkeys(references)),
     )
