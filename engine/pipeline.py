@@ -450,19 +450,27 @@ class _FolderPass:
     ) -> _Triage:
         triage = _Triage()
         redo = set(unfinished)  # their labels are from this state's own unfinished work
+        read: list[tuple[MailItem, MessageFacts]] = []
         for item in items:
             with _guard(item.ref, "header facts", triage.broken):
-                facts = facts_from_headers(item.ref, item.raw)
+                read.append((item, facts_from_headers(item.ref, item.raw)))
+        # the chunk's identities handled before, asked together; a message made settled
+        # during the loop (a waiting copy acted on) is asked again alone
+        settled = self.store.messages.settled_message_ids(
+            self.account.name, [facts.identity for _, facts in read if facts.identity]
+        )
+        for item, facts in read:
+            with _guard(item.ref, "header facts", triage.broken):
                 identity = facts.identity
                 if identity and identity in self._waiting_ids:
                     # a copy of a message whose changes are still to be made: make them
                     # first, so this one is judged on the state they leave
                     self._act_waiting(report, None, everything=True)
+                    if self.store.messages.message_id_settled(self.account.name, identity):
+                        settled.add(identity)
                 if cutoff is not None and (item.internal_date or cutoff) < cutoff:
                     triage.too_old.append((item.ref, identity))
-                elif identity and self.store.messages.message_id_settled(
-                    self.account.name, identity
-                ):
+                elif identity and identity in settled:
                     # handled before under another key: a UIDVALIDITY change, or the user
                     # moved it back after introgate archived it (their decision stands)
                     triage.seen_before.append((item.ref, identity))

@@ -99,6 +99,11 @@ class ProcessedMessages(Protocol):
         """
         ...
 
+    def settled_message_ids(self, account: str, message_ids: Sequence[str]) -> set[str]:
+        """The identities among ``message_ids`` that ``message_id_settled`` would say yes to,
+        asked together for a chunk of messages."""
+        ...
+
     def seen_folder(self, account: str, folder: str) -> bool:
         """Whether any message of this folder was ever looked at (first pass or not)."""
         ...

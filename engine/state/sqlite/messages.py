@@ -51,15 +51,13 @@ class SqliteProcessedMessages:
         error: str | None = None,
         pass_id: int | None = None,
     ) -> None:
-        previous = self._db.execute(
-            "SELECT attempts FROM processed WHERE account = ? AND message_key = ?",
-            (account, ref.state_key),
-        ).fetchone()
-        attempts = (previous[0] if previous else 0) + (status == ProcessedStatus.FAILED)
         self._db.execute(
             "INSERT OR REPLACE INTO processed (account, message_key, folder, message_id, status, "
             "network, kind, requester, has_note, decision, actions, error, processed_at, "
-            "attempts, pass_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "attempts, pass_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            # a failed row counts one more attempt than the row it replaces
+            "COALESCE((SELECT attempts FROM processed WHERE account = ? AND message_key = ?), 0)"
+            " + ?, ?)",
             (
                 account,
                 ref.state_key,
@@ -71,10 +69,12 @@ class SqliteProcessedMessages:
                 requester,
                 None if has_note is None else int(has_note),
                 decision,
-                json.dumps(list(actions), ensure_ascii=False),
+                json.dumps(list(actions), ensure_ascii=False) if actions else "[]",
                 error,
                 now(),
-                attempts,
+                account,
+                ref.state_key,
+                int(status == ProcessedStatus.FAILED),
                 pass_id,
             ),
         )
@@ -138,6 +138,22 @@ class SqliteProcessedMessages:
             {"account": account, "message_id": message_id} | _settled_params(),
         ).fetchone()
         return row is not None
+
+    def settled_message_ids(self, account: str, message_ids: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(message_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _BATCH):
+            part = wanted[start : start + _BATCH]
+            names = ", ".join(f":id{n}" for n in range(len(part)))
+            rows = self._db.execute(
+                f"SELECT DISTINCT message_id FROM processed WHERE account = :account "  # noqa: S608
+                f"AND message_id IN ({names}) AND {_SETTLED}",
+                {"account": account}
+                | {f"id{n}": value for n, value in enumerate(part)}
+                | _settled_params(),
+            ).fetchall()
+            found.update(row[0] for row in rows)
+        return found
 
     def seen_folder(self, account: str, folder: str) -> bool:
         row = self._db.execute(
