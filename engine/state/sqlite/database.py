@@ -55,7 +55,12 @@ class Database:
         try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            # NORMAL: a commit is in the WAL when the call returns, safe from a killed
+            # process; only a power cut can take back the last commits, and the mailbox
+            # remembers those messages itself (the handled keyword, drafts found by their
+            # Message-ID), so nothing is done twice. FULL cost a disk flush per commit,
+            # several per request of a first pass.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             if not in_memory:
                 found = problems(self._db)
