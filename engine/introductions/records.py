@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from introgate.drafts.compose import request_ids
@@ -87,24 +88,34 @@ def mail_sender(facts: MessageFacts) -> Sender:
     )
 
 
-def introduction_sender(facts: MessageFacts, recognition: Recognition) -> tuple[Sender, str] | None:
-    """Who may be introducing themselves in this message, and its preview; None for a
-    request, a message notification that failed its sender check or was damaged, and
-    mail that names neither an address nor a message it answers."""
+def introduction_sender(
+    facts: MessageFacts, recognition: Recognition
+) -> tuple[Sender, Callable[[], str]] | None:
+    """Who may be introducing themselves in this message, and how to get its preview;
+    None for a request, a message notification that failed its sender check or was
+    damaged, and mail that names neither an address nor a message it answers.
+
+    The preview is made only for a message that matched: most mail matches no request,
+    and its subject need not be decoded.
+    """
     if recognition.requests:
         return None
     messages = [m for m in recognition.messages if m.authenticated is not False and not m.damage]
     if recognition.messages and not messages:
         return None
     if messages:
-        preview = messages[0].note or facts.subject
-        return network_sender(messages[0]), one_line(preview or "")[:PREVIEW_LIMIT]
+        first = messages[0]
+        return network_sender(first), lambda: _preview(first.note or facts.subject)
     if recognition.defect:
         return None
     sender = mail_sender(facts)
     if not (sender.address or sender.references):
         return None
-    return sender, one_line(facts.subject or "")[:PREVIEW_LIMIT]
+    return sender, lambda: _preview(facts.subject)
+
+
+def _preview(text: str | None) -> str:
+    return one_line(text or "")[:PREVIEW_LIMIT]
 
 
 def _utc(moment: datetime) -> datetime:

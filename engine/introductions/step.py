@@ -138,7 +138,9 @@ class Introductions:
             first = first or stored or record
         return first
 
-    def _match(self, facts: MessageFacts, sender: Sender, preview: str) -> Match | None:
+    def _match(
+        self, facts: MessageFacts, sender: Sender, preview: Callable[[], str]
+    ) -> Match | None:
         introducer = facts.message_id or (facts.ref.state_key if facts.ref else None)
         if introducer:
             # an earlier, interrupted pass already matched this message
@@ -156,7 +158,7 @@ class Introductions:
                 match.reason.value,
                 at=_stamp(self.clock()),
                 introduced_by=introducer,
-                introduction=preview or None,
+                introduction=preview() or None,
             )
         if self._index is not None:  # the introduced requests are no longer open
             self._index.remove(request.request_id for request in match.requests)
