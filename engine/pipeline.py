@@ -393,6 +393,7 @@ class _FolderPass:
             self._record_seen_before(triage, report)
             bodies = self._fetch_bodies(triage)
             wanted = {item.ref: (item, facts) for item, facts in triage.wanted}
+            recognised = self._recognise_chunk(wanted, bodies)
             broken = {decision.ref: decision for decision in triage.broken}
             seen_before = {ref for ref, _ in [*triage.too_old, *triage.seen_before]}
             with self._writing():
@@ -402,7 +403,9 @@ class _FolderPass:
                     entry = wanted.get(ref)
                     decision = broken.get(ref)
                     if entry is not None:
-                        decision = self._decide(entry[0], entry[1], bodies.get(ref))
+                        decision = self._decide(
+                            entry[0], entry[1], bodies.get(ref), recognised.get(ref)
+                        )
                     elif decision is not None:
                         self._record_failure(decision)
                     if decision is not None:
@@ -576,7 +579,38 @@ class _FolderPass:
             bodies.update((item.ref, item) for item in self.backend.fetch_full(small))
         return bodies
 
-    def _decide(self, item: MailItem, facts: MessageFacts, full: MailItem | None) -> Decision:
+    def _recognise_chunk(
+        self,
+        wanted: dict[MessageRef, tuple[MailItem, MessageFacts]],
+        bodies: dict[MessageRef, MailItem],
+    ) -> dict[MessageRef, Recognition]:
+        """The chunk's notifications recognised before any is decided, so the requesters
+        the rules may ask about are looked up in earlier mail together, once per folder.
+
+        A message whose recognition fails here is recognised again by ``_decide``, whose
+        guard records the failure on it.
+        """
+        limit = self.settings.recognition.max_message_bytes
+        recognised: dict[MessageRef, Recognition] = {}
+        for ref, full in bodies.items():
+            if ref not in wanted:
+                continue
+            try:
+                recognised[ref] = recognise(
+                    wanted[ref][1], full.raw, full.size, self.recogniser, limit
+                )
+            except Exception:  # noqa: BLE001, S112 - _decide's guard reports it
+                continue
+        self.known.look_up(r.requester for found in recognised.values() for r in found.requests)
+        return recognised
+
+    def _decide(
+        self,
+        item: MailItem,
+        facts: MessageFacts,
+        full: MailItem | None,
+        recognised: Recognition | None = None,
+    ) -> Decision:
         """Recognise and decide one message; record it, or queue its changes (pending)."""
         decision = Decision(
             ref=item.ref,
@@ -587,7 +621,7 @@ class _FolderPass:
         failures: list[Decision] = []
         plan: list[Step] = []
         with _guard(item.ref, "recognition", failures, decision) as step:
-            plan = self._decide_one(facts, full, decision, step)
+            plan = self._decide_one(facts, full, decision, step, recognised)
         if failures:
             self._record_failure(decision)
         elif plan:
@@ -604,15 +638,22 @@ class _FolderPass:
             self._record(decision, ProcessedStatus.FAILED)
 
     def _decide_one(
-        self, facts: MessageFacts, full: MailItem | None, decision: Decision, step: _Step
+        self,
+        facts: MessageFacts,
+        full: MailItem | None,
+        decision: Decision,
+        step: _Step,
+        recognised: Recognition | None,
     ) -> list[Step]:
-        recognition = recognise(
-            facts,
-            full.raw if full is not None else None,
-            full.size if full is not None else 0,
-            self.recogniser,
-            self.settings.recognition.max_message_bytes,
-        )
+        recognition = recognised
+        if recognition is None:
+            recognition = recognise(
+                facts,
+                full.raw if full is not None else None,
+                full.size if full is not None else 0,
+                self.recogniser,
+                self.settings.recognition.max_message_bytes,
+            )
         if not self.dry_run:
             self._note_recognition(decision.ref, facts, recognition)
         step.name = "introductions"
