@@ -447,6 +447,14 @@ class MaildirBackend(MailboxBackend):
             if any(v.strip() == wanted for v in values.get("message-id", ()))
         ]
 
+    def find_by_message_ids(
+        self, folder: str, message_ids: Sequence[str]
+    ) -> dict[str, list[MessageRef]]:
+        """The folder's Message-IDs read once for all of them, not once per Message-ID."""
+        index = self.message_ids(folder)
+        found = {mid: index.get(mid.strip(), []) for mid in dict.fromkeys(message_ids)}
+        return {mid: refs for mid, refs in found.items() if refs}
+
     def remove_draft(self, ref: MessageRef) -> None:
         """A discarded draft goes to Trash, where the user can still get it back."""
         self.move(ref, self.folder_for(FolderRole.TRASH))
