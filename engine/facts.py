@@ -41,9 +41,14 @@ class MessageFacts:
     _known: Callable[[], bool] | None = field(default=None, repr=False)
     _known_value: bool | None = field(default=None, repr=False)
 
+    @property
+    def raw_subject(self) -> str:
+        """The Subject as written (unfolded, encoded words kept): cheap to keep."""
+        return _raw(self.headers, "Subject")
+
     @cached_property
     def subject(self) -> str:
-        return decode_words(_raw(self.headers, "Subject"))
+        return decode_words(self.raw_subject)
 
     @cached_property
     def from_name(self) -> str:

@@ -42,6 +42,7 @@ from introgate.introductions.step import FollowUp, Introductions
 from introgate.mail import HANDLED, MailItem, MessageRef
 from introgate.people import KnownPeople
 from introgate.recognition import Recogniser, Recognition, RequestNotification
+from introgate.recognition.message_content import decode_words
 from introgate.rules import ActionContext, ActionOutcome, RuleSet, load_rules
 from introgate.rules.check import check_folders
 from introgate.rules.reload import RuleReloader
@@ -64,8 +65,9 @@ class Decision:
     ref: MessageRef
     message_id: str | None
     sender: str
-    # the message's header facts: its subject is decoded only if the decision is shown
-    facts: MessageFacts | None = field(default=None, repr=False)
+    # the Subject as written: decoded only if the decision is shown. Decisions wait in
+    # the pass's outbox for the requests before them, so they keep no header block.
+    raw_subject: str = field(default="", repr=False)
     notification: RequestNotification | None = None
     request_count: int = 0
     known: bool | None = None
@@ -76,7 +78,7 @@ class Decision:
 
     @property
     def subject(self) -> str:
-        return self.facts.subject if self.facts is not None else ""
+        return decode_words(self.raw_subject)
 
     @property
     def drafted(self) -> bool:
@@ -616,7 +618,7 @@ class _FolderPass:
             ref=item.ref,
             message_id=facts.identity,
             sender=facts.from_address,
-            facts=facts,
+            raw_subject=facts.raw_subject,
         )
         failures: list[Decision] = []
         plan: list[Step] = []
