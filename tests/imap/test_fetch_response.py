@@ -122,3 +122,49 @@ def test_news_of_another_message_is_not_taken_for_part_of_the_answer() -> None:
     ]
     quick = fetch_response.read_answer(answer)
     assert quick == {3: {b"SEQ": 1, b"FLAGS": (), b"BODY[HEADER]": LITERAL}}
+
+
+def test_internal_dates_are_the_instants_imapclient_reads() -> None:
+    """Every day, month, zone and padding of RFC 3501's form, and some it does not allow."""
+    import random
+
+    from imapclient.datetime_util import parse_to_datetime
+
+    chooser = random.Random(16)
+    months = [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+        "jan",
+        "DEC",
+        "Foo",
+    ]
+    zones = ["+0000", "-0500", "+0530", "+1400", "-1200", "-0030", "-2359"]
+    for _ in range(5000):
+        day = chooser.randint(1, 31)
+        padded = f"{day:2d}" if chooser.random() < 0.3 else f"{day:02d}"
+        value = (
+            f"{padded}-{chooser.choice(months)}-{chooser.randint(1970, 2099)} "
+            f"{chooser.randint(0, 23):02d}:{chooser.randint(0, 59):02d}:"
+            f"{chooser.randint(0, 60):02d} {chooser.choice(zones)}"
+        ).encode()
+        answer = [(b'1 (UID 7 INTERNALDATE "' + value + b'" BODY[HEADER] {14}', LITERAL), b")"]
+        try:
+            expected = parse_to_datetime(value, normalise=False)
+        except ValueError:
+            expected = None
+        quick = fetch_response.read_answer(answer)
+        assert quick is not None
+        found = quick[7][b"INTERNALDATE"]
+        assert found == expected, value
+        if expected is not None:
+            assert found.utcoffset() == expected.utcoffset(), value
