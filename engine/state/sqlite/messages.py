@@ -116,20 +116,7 @@ class SqliteProcessedMessages:
         return [_processed(row) for row in rows]
 
     def settled_among(self, account: str, refs: Sequence[MessageRef]) -> set[str]:
-        settled: set[str] = set()
-        keys = [ref.state_key for ref in refs]
-        for start in range(0, len(keys), _BATCH):
-            batch = keys[start : start + _BATCH]
-            marks = ",".join(f":k{i}" for i in range(len(batch)))
-            rows = self._db.execute(
-                f"SELECT message_key FROM processed WHERE account = :account "  # noqa: S608
-                f"AND {_SETTLED} AND message_key IN ({marks})",
-                {"account": account}
-                | _settled_params()
-                | {f"k{i}": key for i, key in enumerate(batch)},
-            )
-            settled.update(row[0] for row in rows)
-        return settled
+        return self._settled(account, "message_key", [ref.state_key for ref in refs])
 
     def message_id_settled(self, account: str, message_id: str) -> bool:
         row = self._db.execute(
@@ -140,20 +127,23 @@ class SqliteProcessedMessages:
         return row is not None
 
     def settled_message_ids(self, account: str, message_ids: Sequence[str]) -> set[str]:
-        wanted = list(dict.fromkeys(message_ids))
-        found: set[str] = set()
-        for start in range(0, len(wanted), _BATCH):
-            part = wanted[start : start + _BATCH]
-            names = ", ".join(f":id{n}" for n in range(len(part)))
+        return self._settled(account, "message_id", list(dict.fromkeys(message_ids)))
+
+    def _settled(self, account: str, column: str, values: list[str]) -> set[str]:
+        """The ``values`` of ``column`` (a key or a Message-ID) on rows needing no more work."""
+        settled: set[str] = set()
+        for start in range(0, len(values), _BATCH):
+            batch = values[start : start + _BATCH]
+            marks = ",".join(f":v{i}" for i in range(len(batch)))
             rows = self._db.execute(
-                f"SELECT DISTINCT message_id FROM processed WHERE account = :account "  # noqa: S608
-                f"AND message_id IN ({names}) AND {_SETTLED}",
+                f"SELECT DISTINCT {column} FROM processed WHERE account = :account "  # noqa: S608
+                f"AND {_SETTLED} AND {column} IN ({marks})",
                 {"account": account}
-                | {f"id{n}": value for n, value in enumerate(part)}
-                | _settled_params(),
-            ).fetchall()
-            found.update(row[0] for row in rows)
-        return found
+                | _settled_params()
+                | {f"v{i}": value for i, value in enumerate(batch)},
+            )
+            settled.update(row[0] for row in rows)
+        return settled
 
     def seen_folder(self, account: str, folder: str) -> bool:
         row = self._db.execute(
