@@ -592,19 +592,25 @@ class _FolderPass:
         A message whose recognition fails here is recognised again by ``_decide``, whose
         guard records the failure on it.
         """
-        limit = self.settings.recognition.max_message_bytes
         recognised: dict[MessageRef, Recognition] = {}
         for ref, full in bodies.items():
             if ref not in wanted:
                 continue
             try:
-                recognised[ref] = recognise(
-                    wanted[ref][1], full.raw, full.size, self.recogniser, limit
-                )
+                recognised[ref] = self._recognise(wanted[ref][1], full)
             except Exception:  # noqa: BLE001, S112 - _decide's guard reports it
                 continue
         self.known.look_up(r.requester for found in recognised.values() for r in found.requests)
         return recognised
+
+    def _recognise(self, facts: MessageFacts, full: MailItem | None) -> Recognition:
+        return recognise(
+            facts,
+            full.raw if full is not None else None,
+            full.size if full is not None else 0,
+            self.recogniser,
+            self.settings.recognition.max_message_bytes,
+        )
 
     def _decide(
         self,
@@ -647,15 +653,7 @@ class _FolderPass:
         step: _Step,
         recognised: Recognition | None,
     ) -> list[Step]:
-        recognition = recognised
-        if recognition is None:
-            recognition = recognise(
-                facts,
-                full.raw if full is not None else None,
-                full.size if full is not None else 0,
-                self.recogniser,
-                self.settings.recognition.max_message_bytes,
-            )
+        recognition = recognised if recognised is not None else self._recognise(facts, full)
         if not self.dry_run:
             self._note_recognition(decision.ref, facts, recognition)
         step.name = "introductions"

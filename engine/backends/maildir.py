@@ -394,9 +394,7 @@ class MaildirBackend(MailboxBackend):
 
     def find_by_header(self, folder: str, header: str, value: str) -> list[MessageRef]:
         """Like IMAP ``SEARCH HEADER``: a case-insensitive substring of the decoded value."""
-        name = header.lower()
-        if name not in _SEARCHED_HEADERS:
-            raise BackendError(f"searching the {header} header is not supported")
+        name = _searched_name(header)
         wanted = value.casefold()
         return [
             ref
@@ -413,10 +411,7 @@ class MaildirBackend(MailboxBackend):
             return None
         values: dict[str, set[str]] = {}
         for header, value in searches:
-            name = header.lower()
-            if name not in _SEARCHED_HEADERS:
-                raise BackendError(f"searching the {header} header is not supported")
-            values.setdefault(name, set()).add(value.casefold())
+            values.setdefault(_searched_name(header), set()).add(value.casefold())
         patterns = {
             name: re.compile("|".join(re.escape(v) for v in sorted(wanted)))
             for name, wanted in values.items()
@@ -440,12 +435,7 @@ class MaildirBackend(MailboxBackend):
         return found
 
     def find_by_message_id(self, folder: str, message_id: str) -> list[MessageRef]:
-        wanted = message_id.strip()
-        return [
-            ref
-            for ref, values in self._header_index(folder)
-            if any(v.strip() == wanted for v in values.get("message-id", ()))
-        ]
+        return self.message_ids(folder).get(message_id.strip(), [])
 
     def find_by_message_ids(
         self, folder: str, message_ids: Sequence[str]
@@ -468,6 +458,14 @@ def _stamp(path: Path) -> tuple[int, ...]:
     return tuple(
         (path / sub).stat().st_mtime_ns if (path / sub).is_dir() else 0 for sub in ("cur", "new")
     )
+
+
+def _searched_name(header: str) -> str:
+    """The index's name for ``header``; only the headers the index keeps can be searched."""
+    name = header.lower()
+    if name not in _SEARCHED_HEADERS:
+        raise BackendError(f"searching the {header} header is not supported")
+    return name
 
 
 def _searchable(raw: bytes) -> dict[str, list[str]]:
